@@ -1,0 +1,23 @@
+"""The library entry points."""
+
+from __future__ import annotations
+
+import hashlib
+
+from .document import Document
+from .extract import extract
+from .readers import Source, load_bytes, read_document
+from .report import Report, SourceInfo
+
+
+def parse(source: Source, name: str | None = None) -> Report:
+    """Read one report from a path or bytes (text, HTML or DOCX, recognised from the content)."""
+    data, path_name = load_bytes(source)
+    doc = read_document(data, name=name or path_name)
+    info = SourceInfo(name=doc.name, format=doc.format, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return extract(doc, info)
+
+
+def parse_document(doc: Document) -> Report:
+    """Extract a report from a document model built by a reader (or by hand)."""
+    return extract(doc)

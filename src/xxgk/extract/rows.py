@@ -1,0 +1,112 @@
+"""Cutting a published table row into its label cells and its value cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import Cell, Location, Paragraph
+from ..values.parse import clean, is_blank, looks_numeric
+
+_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-])\s*(?P<nums>(?:[+\-]?\d[\d,]*(?:\.\d+)?\s*)+)$", re.S)
+_SPACE_SPLIT = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One value as published (a cell, or part of a cell split at spaces)."""
+
+    raw: str
+    loc: Location
+    confidence: float | None = None
+
+    @property
+    def blank(self) -> bool:
+        return is_blank(self.raw)
+
+    @property
+    def digit_run(self) -> bool:
+        return self.raw.strip().isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    labels: tuple[Cell, ...]  # non-blank label cells, left to right
+    values: tuple[Token, ...]  # value cells after the last label
+    loc: Location
+    from_paragraph: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.labels[-1].text if self.labels else ""
+
+    @property
+    def joined_label(self) -> str:
+        return "".join(c.text for c in self.labels)
+
+    @property
+    def has_numbers(self) -> bool:
+        return any(not t.blank for t in self.values)
+
+
+def is_value_text(text: str) -> bool:
+    """Blank, a number, or numbers separated by spaces ("0 0 0")."""
+    if is_blank(text) or looks_numeric(text):
+        return True
+    parts = _SPACE_SPLIT.split(clean(text))
+    return len(parts) > 1 and all(looks_numeric(p) for p in parts)
+
+
+def split_row(cells: tuple[Cell, ...]) -> Row:
+    """Labels are the cells up to the last one that is neither blank nor a number."""
+    last_label = -1
+    for i, cell in enumerate(cells):
+        if not is_value_text(cell.text):
+            last_label = i
+    labels = tuple(c for c in cells[: last_label + 1] if not is_blank(c.text))
+    values = tuple(Token(c.text, c.loc, c.confidence) for c in cells[last_label + 1 :])
+    loc = cells[0].loc if cells else Location()
+    if labels and not values:
+        # "行政许可 0 0 0" or "行政规范性文件1215300" in one cell
+        split = split_label_numbers(labels[-1].text)
+        if split:
+            label, nums = split
+            last = labels[-1]
+            labels = labels[:-1] + (Cell(label, last.loc, last.rowspan, last.colspan, last.confidence),)
+            values = tuple(Token(n, last.loc, last.confidence) for n in nums)
+    return Row(labels, values, loc)
+
+
+def split_label_numbers(text: str) -> tuple[str, list[str]] | None:
+    """("行政许可", ["0", "0", "0"]) from "行政许可 0 0 0"; None when the text does not end in numbers."""
+    m = _TRAILING_NUMBERS.match(clean(text))
+    if not m:
+        return None
+    label = m.group("label").strip()
+    # "1." or "第二十条第（一）项"-like endings are part of the label, not numbers
+    if not label or label[-1] in "第":
+        return None
+    return label, _SPACE_SPLIT.split(m.group("nums").strip())
+
+
+def paragraph_row(p: Paragraph) -> Row | None:
+    """A paragraph read as a table row: "规章 0 0 0", "行政规范性文件1215300", or numbers alone."""
+    if is_value_text(p.text) and not is_blank(p.text):
+        return Row((), tuple(Token(n, p.loc) for n in _SPACE_SPLIT.split(clean(p.text))), p.loc, from_paragraph=True)
+    split = split_label_numbers(p.text)
+    if not split:
+        return None
+    label, nums = split
+    return Row((Cell(label, p.loc),), tuple(Token(n, p.loc) for n in nums), p.loc, from_paragraph=True)
+
+
+def split_spaces(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Split tokens at whitespace ("0 0 0" → three tokens); blanks stay one token."""
+    out: list[Token] = []
+    for t in tokens:
+        parts = _SPACE_SPLIT.split(clean(t.raw)) if not t.blank else [t.raw]
+        if len(parts) > 1 and all(looks_numeric(p) for p in parts):
+            out.extend(Token(p, t.loc, t.confidence) for p in parts)
+        else:
+            out.append(t)
+    return tuple(out)

@@ -1,0 +1,379 @@
+"""Reading one template table (表二, 表三 or 表四) out of the rows the document published.
+
+Rows are matched to the declaration by their labels (normalised similarity, in table order,
+with gaps between matched rows filled by position), header rows are checked against the
+declared column labels, and each matched row's value cells are read into typed numbers.
+Every difference from the official layout is recorded as a :class:`Deviation`; every value the
+reader could not read with certainty is null with a :class:`ParseWarning`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..labels.normalize import core, describe_deviation, same_text, similarity
+from ..report.model import CellStatus, CellValue, Deviation, ParseWarning
+from ..templates.model import BlockSpec, ColumnSpec, Identity, RowSpec, TableSpec
+from ..values.parse import parse_value
+from .digits import split_runs
+from .rows import Row, Token, split_spaces
+
+ROW_MATCH = 80.0  # similarity needed to take a row label as a template row
+COLUMN_MATCH = 85.0  # similarity needed to take a header cell as a column label
+
+
+@dataclass
+class PendingSplit:
+    """A row whose digit run has several splits; resolved later against the column identities."""
+
+    keys: list[str]
+    tokens: list[Token]
+    candidates: list[tuple[int | None, ...]]
+    label: str
+    loc: object
+
+
+@dataclass
+class TableResult:
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    deviations: list[Deviation] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    pending: list[PendingSplit] = field(default_factory=list)
+    found: bool = False  # some row of the table was found
+
+
+def _labels(spec: RowSpec | ColumnSpec) -> tuple[str, ...]:
+    return (spec.label,) + spec.variants
+
+
+def _row_score(row: Row, spec: RowSpec) -> float:
+    best = 0.0
+    for label in _labels(spec):
+        if not label:
+            continue
+        best = max(best, similarity(row.label, label))
+        if len(row.labels) > 1:
+            best = max(best, similarity(row.joined_label, label))
+    return best
+
+
+def _header_hits(row: Row, header_labels: tuple[str, ...]) -> int:
+    """How many of the row's label cells are column headers, header groups or the corner note."""
+    return sum(1 for cell in row.labels if any(similarity(cell.text, lab) >= COLUMN_MATCH for lab in header_labels))
+
+
+class TableReader:
+    def __init__(self, spec: TableSpec, identities: tuple[Identity, ...]):
+        self.spec = spec
+        self.slots: list[tuple[BlockSpec, RowSpec]] = [(b, r) for b in spec.blocks for r in b.rows]
+        labels: list[str] = [spec.corner] if spec.corner else []
+        for b in spec.blocks:
+            labels += [x for x in (b.label, b.stub_label) if x]
+            for c in b.columns:
+                labels += list(_labels(c) + c.groups)
+        self.header_labels = tuple(dict.fromkeys(labels))
+        self.row_identities: dict[str, list[Identity]] = {}
+        for ident in identities:
+            if ident.table == spec.key and ident.row is not None and ident.column is not None:
+                # an identity within one row (a total column): usable to split a digit run
+                rows = {self._row_of(k) for k in ident.keys}
+                if len(rows) == 1:
+                    self.row_identities.setdefault(rows.pop(), []).append(ident)
+
+    def _row_of(self, key: str) -> str:
+        for block in self.spec.blocks:
+            for col in block.columns:
+                suffix = "." + col.key if col.key else ""
+                if key.endswith(suffix):
+                    return key[: len(key) - len(suffix)]
+        return key
+
+    # ------------------------------------------------------------------------------------------
+    def read(self, rows: list[Row]) -> TableResult:
+        result = TableResult()
+        # rows of column headers are never data rows, even when a header reads like a row label
+        # ("总计" is both 表三's last column and, as "（七）总计", one of its rows)
+        not_data = {i for i, row in enumerate(rows) if not row.values or _header_hits(row, self.header_labels) >= 2}
+        matched = self._match(rows, not_data, result)
+        data = set(matched.values())
+        header_rows = {i for i, row in enumerate(rows) if i not in data and not row.has_numbers}
+        self._check_headers(rows, header_rows, matched, result)
+        for slot_index, (block, rspec) in enumerate(self.slots):
+            if slot_index in matched:
+                row = rows[matched[slot_index]]
+                self._read_values(row, block, rspec, result)
+                result.found = True
+            else:
+                for col in block.columns:
+                    key = self.spec.cell_key(rspec, col)
+                    result.cells[key] = CellValue(key, None, CellStatus.MISSING)
+                result.deviations.append(
+                    Deviation("missing_row", self.spec.key, rspec.label or None, None, row=rspec.key)
+                )
+        return result
+
+    # row matching -----------------------------------------------------------------------------
+    def _match(self, rows: list[Row], header_rows: set[int], result: TableResult) -> dict[int, int]:
+        """slot index -> row index"""
+        matched: dict[int, int] = {}
+        used_rows: set[int] = set()
+        pointer = 0
+        unlabeled = [s for s, (_, r) in enumerate(self.slots) if not r.label]
+        for i, row in enumerate(rows):
+            if i in header_rows or not row.labels:
+                continue
+            best: tuple[tuple[float, int], int] | None = None
+            for s, (_, rspec) in enumerate(self.slots):
+                if not rspec.label:
+                    continue
+                score = _row_score(row, rspec)
+                if score < ROW_MATCH:
+                    continue
+                # among equal scores prefer the slot nearest after the last match
+                proximity = -(s - pointer) if s >= pointer else -(1000 + pointer - s)
+                if best is None or (score, proximity) > best[0]:
+                    best = ((score, proximity), s)
+            if best is None:
+                continue
+            s = best[1]
+            if s in matched:
+                result.warnings.append(
+                    ParseWarning(
+                        "row.duplicate",
+                        f"{self.spec.title}“{self.slots[s][1].label}”一行出现了两次，只读取第一次",
+                        loc=row.loc,
+                    )
+                )
+                continue
+            matched[s] = i
+            used_rows.add(i)
+            pointer = s + 1
+        # label-less rows (表四's single data row): the first unused row with numbers
+        for s in unlabeled:
+            block = self.slots[s][0]
+            for i, row in enumerate(rows):
+                if i in used_rows or i in header_rows:
+                    continue
+                if not row.labels and row.values and (row.has_numbers or len(row.values) == len(block.columns)):
+                    matched[s] = i
+                    used_rows.add(i)
+                    break
+            else:
+                for i, row in enumerate(rows):
+                    if i not in used_rows and i not in header_rows and row.has_numbers:
+                        matched[s] = i
+                        used_rows.add(i)
+                        break
+        self._fill_gaps(rows, header_rows, matched, used_rows, result)
+        return matched
+
+    def _fill_gaps(
+        self, rows: list[Row], header_rows: set[int], matched: dict[int, int], used: set[int], result: TableResult
+    ) -> None:
+        """Unmatched data rows between two matched rows take the unmatched slots between them in order."""
+        order = sorted(matched.items(), key=lambda kv: kv[1])
+        bounds = [(-1, -1)] + [(s, i) for s, i in order] + [(len(self.slots), len(rows))]
+        for (s0, i0), (s1, i1) in zip(bounds, bounds[1:]):
+            if s1 <= s0 or i1 <= i0:
+                continue
+            free_slots = [s for s in range(s0 + 1, s1) if s not in matched and self.slots[s][1].label]
+            free_rows = [
+                i
+                for i in range(i0 + 1, i1)
+                if i not in used and i not in header_rows and rows[i].labels and rows[i].values and rows[i].has_numbers
+            ]
+            if not free_slots or len(free_slots) != len(free_rows):
+                continue
+            if s0 == -1 or s1 == len(self.slots):
+                continue  # only between two rows that were recognised
+            for s, i in zip(free_slots, free_rows):
+                matched[s] = i
+                used.add(i)
+                rspec = self.slots[s][1]
+                result.warnings.append(
+                    ParseWarning(
+                        "label.positional",
+                        f"{self.spec.title}行标题“{rows[i].label}”与官方“{rspec.label}”不符，按所在位置识别",
+                        loc=rows[i].loc,
+                    )
+                )
+
+    # header checks ----------------------------------------------------------------------------
+    def _check_headers(
+        self, rows: list[Row], header_rows: set[int], matched: dict[int, int], result: TableResult
+    ) -> None:
+        # the header cells of each block lie between the previous block's rows and its first row
+        slot = 0
+        prev_end = -1
+        for block in self.spec.blocks:
+            row_idx = [matched[s] for s in range(slot, slot + len(block.rows)) if s in matched]
+            slot += len(block.rows)
+            if not row_idx:
+                continue
+            first = min(row_idx)
+            cells = [c for i in range(prev_end + 1, first) if i in header_rows for c in rows[i].labels]
+            prev_end = max(row_idx)
+            if block.label:
+                self._check_label(block.label, block.label_variants, cells, "missing_block", result, None)
+            for col in block.columns:
+                self._check_label(col.label, col.variants, cells, "missing_column", result, col.key)
+            for group in dict.fromkeys(g for col in block.columns for g in col.groups):
+                self._check_label(group, (), cells, "missing_column_group", result, None)
+        for slot_index, row_index in matched.items():
+            rspec = self.slots[slot_index][1]
+            row = rows[row_index]
+            if not rspec.label or not row.labels:
+                continue
+            found = row.label
+            if similarity(found, rspec.label) < ROW_MATCH and len(row.labels) > 1:
+                found = row.joined_label
+            if same_text(found, rspec.label):
+                continue
+            if any(same_text(found, v) for v in rspec.variants):
+                kind = "variant"
+            else:
+                kind = describe_deviation(found, rspec.label)
+            result.deviations.append(
+                Deviation(kind, self.spec.key, rspec.label, found, row=rspec.key, loc=row.labels[-1].loc)
+            )
+
+    def _check_label(
+        self,
+        official: str,
+        variants: tuple[str, ...],
+        cells: list,
+        missing_kind: str,
+        result: TableResult,
+        column: str | None,
+    ) -> None:
+        best, best_cell = 0.0, None
+        for cell in cells:
+            for lab in (official,) + variants:
+                score = similarity(cell.text, lab)
+                if score > best:
+                    best, best_cell = score, cell
+        if best < COLUMN_MATCH or best_cell is None:
+            result.deviations.append(Deviation(missing_kind, self.spec.key, official, None, column=column))
+            return
+        if same_text(best_cell.text, official):
+            return
+        kind = "variant" if any(same_text(best_cell.text, v) for v in variants) else describe_deviation(best_cell.text, official)
+        if core(best_cell.text) == core(official) and kind == "wording":
+            kind = "format"
+        result.deviations.append(
+            Deviation(kind, self.spec.key, official, best_cell.text, column=column, loc=best_cell.loc)
+        )
+
+    # values -----------------------------------------------------------------------------------
+    def _read_values(self, row: Row, block: BlockSpec, rspec: RowSpec, result: TableResult) -> None:
+        n = len(block.columns)
+        keys = [self.spec.cell_key(rspec, col) for col in block.columns]
+        tokens = list(row.values)
+        while len(tokens) > n and tokens[-1].blank:
+            tokens.pop()
+        while len(tokens) > n and tokens[0].blank:
+            tokens.pop(0)
+        if len(tokens) < n:
+            tokens = list(split_spaces(tuple(tokens)))
+        if len(tokens) == n:
+            for key, col, tok in zip(keys, block.columns, tokens):
+                result.cells[key] = self._cell(key, col, tok, result)
+            return
+        if len(tokens) < n and any(t.digit_run for t in tokens):
+            self._split(row, block, rspec, keys, tokens, result)
+            return
+        what = "多于" if len(tokens) > n else "少于"
+        result.warnings.append(
+            ParseWarning(
+                "row.cell_count",
+                f"{self.spec.title}“{rspec.label or '数据行'}”一行有{len(tokens)}个数值单元格，{what}应有的{n}个，无法确定对应关系，该行未读取",
+                loc=row.loc,
+            )
+        )
+        for key in keys:
+            result.cells[key] = CellValue(key, None, CellStatus.UNREADABLE, raw=" ".join(t.raw for t in tokens), loc=row.loc)
+
+    def _cell(self, key: str, col: ColumnSpec, tok: Token, result: TableResult) -> CellValue:
+        parsed = parse_value(tok.raw, col.kind, col.unit)
+        if parsed.value is None:
+            if parsed.problem:
+                result.warnings.append(ParseWarning("cell.unreadable", f"{key}：{parsed.problem}", key=key, loc=tok.loc))
+                return CellValue(key, None, CellStatus.UNREADABLE, tok.raw, parsed.note, tok.loc, tok.confidence)
+            return CellValue(key, None, CellStatus.BLANK, tok.raw, None, tok.loc, tok.confidence)
+        return CellValue(key, parsed.value, CellStatus.READ, tok.raw, parsed.note, tok.loc, tok.confidence)
+
+    def _split(
+        self, row: Row, block: BlockSpec, rspec: RowSpec, keys: list[str], tokens: list[Token], result: TableResult
+    ) -> None:
+        n = len(keys)
+        position = {k: i for i, k in enumerate(keys)}
+        runs: list[str | None] = [t.raw.strip() if t.digit_run else None for t in tokens]
+        identities = [
+            ([position[k] for k in ident.lhs], [position[k] for k in ident.rhs])
+            for ident in self.row_identities.get(rspec.key, [])
+            if all(k in position for k in ident.keys)
+        ]
+
+        def check(prefix) -> bool:
+            m = len(prefix)
+            for lhs, rhs in identities:
+                if max(lhs + rhs) < m:
+                    vals = [prefix[p] for p in lhs + rhs]
+                    if None in vals:
+                        continue
+                    if sum(prefix[p] for p in lhs) != sum(prefix[p] for p in rhs):
+                        return False
+            return True
+
+        solutions, complete = split_runs(runs, n, check)
+        if len(solutions) == 1 and complete:
+            values = solutions[0]
+            # fixed (non-run) tokens sit where the solution has None
+            fixed_tokens = iter(t for t in tokens if not t.digit_run)
+            for i, (key, col, v) in enumerate(zip(keys, block.columns, values)):
+                if v is None:
+                    result.cells[key] = self._cell(key, col, next(fixed_tokens), result)
+                else:
+                    result.cells[key] = CellValue(key, v, CellStatus.SPLIT, raw=_run_of(tokens, i, values), loc=row.loc)
+            result.warnings.append(
+                ParseWarning(
+                    "digits.split",
+                    f"{self.spec.title}“{rspec.label or '数据行'}”一行数字连在一起（{' '.join(t.raw for t in tokens)}），"
+                    f"按勾稽关系唯一拆分为 {' '.join(str(v) for v in values if v is not None)}",
+                    loc=row.loc,
+                )
+            )
+            return
+        for key in keys:
+            result.cells[key] = CellValue(key, None, CellStatus.UNREADABLE, raw=" ".join(t.raw for t in tokens), loc=row.loc)
+        if solutions and complete and all(t.digit_run for t in tokens):
+            result.pending.append(PendingSplit(keys, tokens, solutions, rspec.label, row.loc))
+            return
+        result.warnings.append(_ambiguous_warning(self.spec.title, rspec.label, tokens, len(solutions), complete, row))
+
+
+def _ambiguous_warning(title: str, label: str, tokens, count: int, complete: bool, row) -> ParseWarning:
+    reason = "没有符合勾稽关系的拆分" if count == 0 and complete else "有多种拆分方式"
+    return ParseWarning(
+        "digits.ambiguous",
+        f"{title}“{label or '数据行'}”一行数字连在一起（{' '.join(t.raw for t in tokens)}），{reason}，无法确定，该行留空",
+        loc=row.loc,
+    )
+
+
+def _run_of(tokens: list[Token], index: int, values) -> str:
+    """The raw run a split value came from (all values of one run share it)."""
+    pos = 0
+    for t in tokens:
+        if not t.digit_run:
+            pos += 1
+            continue
+        # count how many values this run produced: digits consumed
+        taken, digits = 0, 0
+        while pos + taken < len(values) and values[pos + taken] is not None and digits < len(t.raw.strip()):
+            digits += len(str(values[pos + taken]))
+            taken += 1
+        if pos <= index < pos + taken:
+            return t.raw.strip()
+        pos += taken
+    return ""

@@ -1,0 +1,97 @@
+"""Normalising and comparing the labels of rows, columns and headings.
+
+Published labels arrive damaged: full/half-width punctuation, spaces and line breaks inside
+words, "1、" for "1.", traditional characters, typos.  :func:`core` reduces a label to what it
+says (simplified characters, no enumerator, no punctuation or spaces) so that
+:func:`similarity` can compare it with the official text; :func:`enumerator` keeps the
+numbering apart so deviations in it can be reported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+from rapidfuzz import fuzz
+
+_T2S = OpenCC("t2s")
+_TW2SP = OpenCC("tw2sp")  # phrases too: 檔案 -> 文件, 資訊 -> 信息
+
+_CN_NUM = "一二三四五六七八九十"
+_ENUM = re.compile(
+    rf"""^\s*(
+        第[{_CN_NUM}\d]+[条项]\s* |             # not an enumerator: kept (第二十条第（一）项)
+        [{_CN_NUM}]+\s*[、.．,，]\s* |          # 一、
+        [(（]\s*[{_CN_NUM}\d]+\s*[)）]\s*[、.．]?\s* |   # （一） (1)
+        \d+\s*[、.．,，)）]\s*(?!\d) |           # 1. 1、 1)
+        [①②③④⑤⑥⑦⑧⑨⑩]\s*
+    )""",
+    re.X,
+)
+_PUNCT_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"', "「": '"', "」": '"'})
+
+
+@lru_cache(maxsize=65536)
+def simplify(text: str) -> str:
+    """NFKC, simplified characters, curly quotes straightened, whitespace removed."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _PUNCT_WS.sub("", text)
+    if _T2S.convert(text) != text:
+        text = _TW2SP.convert(text)
+    return text
+
+
+def split_enumerator(text: str) -> tuple[str, str]:
+    """("（三）", "不予公开") from "（三）不予公开"; "第二十条…" is not split."""
+    s = simplify(text)
+    m = _ENUM.match(s)
+    if not m or m.group(1).startswith("第"):
+        return "", s
+    return m.group(1), s[m.end() :]
+
+
+def enumerator(text: str) -> str:
+    return split_enumerator(text)[0]
+
+
+@lru_cache(maxsize=65536)
+def core(text: str) -> str:
+    """What a label says: simplified, enumerator stripped, only letters and digits kept."""
+    _, rest = split_enumerator(text)
+    return "".join(ch for ch in rest if ch.isalnum() or ch in "/")
+
+
+def similarity(found: str, official: str) -> float:
+    """0..100: how well a published label matches an official one (by their cores)."""
+    a, b = core(found), core(official)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 100.0
+    score = fuzz.ratio(a, b)
+    # a label that carries its group in front ("（三）不予公开1.属于国家秘密") ends with the official one
+    if len(b) >= 2 and a.endswith(b):
+        score = max(score, 92.0)
+    return score
+
+
+def same_text(found: str, official: str) -> bool:
+    """True when the published label is the official one up to width, spaces and quotes."""
+    return simplify(found) == simplify(official)
+
+
+def describe_deviation(found: str, official: str) -> str:
+    """Classify how a published label differs from the official one."""
+    if same_text(found, official):
+        return "format"
+    f_enum, f_rest = split_enumerator(found)
+    o_enum, o_rest = split_enumerator(official)
+    if f_rest == o_rest:
+        return "numbering"
+    norm = unicodedata.normalize("NFKC", found)
+    if _T2S.convert(norm) != norm:
+        return "traditional"
+    return "wording"

@@ -1,0 +1,20 @@
+"""Bounds that keep time and memory finite on hostile input."""
+
+from __future__ import annotations
+
+import os
+
+#: largest input file accepted (bytes); a real report is well under 20 MB even as a scanned PDF
+MAX_INPUT_BYTES = int(os.environ.get("XXGK_MAX_INPUT_BYTES", 64 * 1024 * 1024))
+#: largest single decompressed part of a zip container (DOCX) that is read
+MAX_ZIP_PART_BYTES = 64 * 1024 * 1024
+#: largest total decompressed size read from one zip container
+MAX_ZIP_TOTAL_BYTES = 128 * 1024 * 1024
+#: most entries a zip container may list
+MAX_ZIP_ENTRIES = 5000
+#: most blocks (paragraphs + tables) a document may have
+MAX_BLOCKS = 200_000
+#: most cells one table may have
+MAX_TABLE_CELLS = 100_000
+#: widest span honoured in a table (larger spans are clamped to 1)
+MAX_SPAN = 64

@@ -1,0 +1,67 @@
+"""Readers turn a file into a :class:`~xxgk.document.Document`.
+
+The reader is chosen by sniffing the content, not the file name: a ``.html`` saved as ``.txt``
+or a Word file without extension read the same.  Readers know nothing about report templates.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .. import limits
+from ..document import Document
+from ..errors import UnreadableInput
+from .docx import read_docx
+from .encoding import declared_charset, decode
+from .html import read_html
+from .sniff import looks_like_html, sniff
+from .text import read_text
+
+Source = str | os.PathLike | bytes
+
+
+def load_bytes(source: Source) -> tuple[bytes, str | None]:
+    """Read a path (bounded by :data:`limits.MAX_INPUT_BYTES`) or take bytes as they are."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        name = None
+    else:
+        path = Path(source)
+        name = path.name
+        try:
+            if path.is_dir():
+                raise UnreadableInput(f"{name}：这是一个文件夹，不是文件 (is a directory)")
+            size = path.stat().st_size
+            if size > limits.MAX_INPUT_BYTES:
+                raise UnreadableInput(
+                    f"{name}：文件过大（{size // (1024 * 1024)} MB，上限 {limits.MAX_INPUT_BYTES // (1024 * 1024)} MB）(file too large)"
+                )
+            with path.open("rb") as fh:
+                data = fh.read(limits.MAX_INPUT_BYTES + 1)
+        except FileNotFoundError:
+            raise UnreadableInput(f"{source}：文件不存在 (no such file)") from None
+        except PermissionError:
+            raise UnreadableInput(f"{source}：没有读取权限 (permission denied)") from None
+        except IsADirectoryError:
+            raise UnreadableInput(f"{source}：这是一个文件夹，不是文件 (is a directory)") from None
+        except OSError as exc:
+            raise UnreadableInput(f"{source}：无法读取 ({exc.strerror or exc})") from None
+    if len(data) > limits.MAX_INPUT_BYTES:
+        raise UnreadableInput(f"文件过大，上限 {limits.MAX_INPUT_BYTES // (1024 * 1024)} MB (file too large)")
+    return data, name
+
+
+def read_document(source: Source, name: str | None = None) -> Document:
+    data, path_name = load_bytes(source)
+    name = name or path_name
+    kind = sniff(data)
+    if kind == "docx":
+        return read_docx(data, name)
+    text, _ = decode(data, declared_charset(data))
+    if looks_like_html(text):
+        return read_html(text, name)
+    return read_text(text, name)
+
+
+__all__ = ["read_document", "read_text", "read_html", "read_docx", "load_bytes", "sniff"]

@@ -1,0 +1,51 @@
+"""Recognise a file's format from its first bytes."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import io
+
+from ..errors import UnreadableInput
+
+_HTML_MARKERS = re.compile(
+    r"<\s*(!doctype\s+html|html|head|body|meta|table|div|p|span|title|br|center|font|article|section)[\s>/]",
+    re.I,
+)
+
+
+def sniff(data: bytes) -> str:
+    """Return "docx" or "text" (text or HTML: see :func:`looks_like_html`).
+
+    Raises :class:`UnreadableInput` with the reason for anything else.
+    """
+    if not data or not data.strip():
+        raise UnreadableInput("文件为空 (empty file)")
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise UnreadableInput("压缩文件已损坏，无法打开 (corrupt zip container)") from None
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            raise UnreadableInput("这是 Excel 表格，不是报告文件 (spreadsheet, not a report)")
+        raise UnreadableInput("这是压缩包，请解压后逐个读取 (zip archive, not a report)")
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        raise UnreadableInput("暂不支持 PDF 文件 (PDF reading is not available yet)")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableInput("暂不支持 .doc/.wps 旧版 Word 文件，请另存为 .docx (legacy Word format)")
+    if head.startswith(b"{\\rtf"):
+        raise UnreadableInput("暂不支持 RTF 文件，请另存为 .docx (RTF format)")
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")):
+        raise UnreadableInput("暂不支持图片文件 (image files need OCR, not available yet)")
+    sample = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        # UTF-16 without BOM is rare; NUL bytes otherwise mean binary data
+        raise UnreadableInput("无法识别的文件内容：不是文本、网页或 Word 文档 (unrecognised binary data)")
+    return "text"
+
+
+def looks_like_html(text: str) -> bool:
+    return _HTML_MARKERS.search(text[:4096]) is not None

@@ -1,0 +1,86 @@
+"""Reading one published cell into a number, exactly.
+
+* blank, "/", "—", "-", "无" … mean *not reported*: the value is ``None`` (never 0) and the raw
+  text is kept;
+* counts are integers, money is an exact :class:`~decimal.Decimal`;
+* units written in the cell are normalised to the column's unit ("251000元" → 25.1 万元);
+* text after the number is kept as a note ("22（其中修订16件）" → 22, note "（其中修订16件）").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..templates.model import CellKind
+
+BLANK_MARKS = {"", "/", "／", "\\", "-", "—", "——", "–", "－", "―", "─", "无", "空", "暂无", "N/A", "n/a", "NA", "×", "x", "X"}
+
+_MONEY_UNITS = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000), "千元": Decimal("0.1"), "万": Decimal(1)}
+_COUNT_UNITS = ("件", "个", "项", "条", "次", "宗", "人", "份", "起", "家")
+_UNIT_ALT = "|".join(sorted(list(_MONEY_UNITS) + list(_COUNT_UNITS), key=len, reverse=True))
+_NUMBER = re.compile(
+    rf"""^(?P<sign>[+\-−＋－]?)\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>{_UNIT_ALT})?(?P<rest>.*)$""",
+    re.S,
+)
+_NOTE_OK = re.compile(r"^\s*([(（\[【].*|[,，;；、:：].*|其中.*|含.*|\*+.*)?$", re.S)
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedValue:
+    value: int | Decimal | None
+    note: str | None = None
+    unit: str | None = None  # unit written in the cell, if any
+    problem: str | None = None  # why a non-blank cell gave no value
+
+
+def clean(raw: str) -> str:
+    return _WS.sub(" ", unicodedata.normalize("NFKC", raw)).strip()
+
+
+def is_blank(raw: str) -> bool:
+    return clean(raw).replace(" ", "") in BLANK_MARKS
+
+
+def looks_numeric(raw: str) -> bool:
+    """True when a cell holds a value (a number with optional unit and note), not a label."""
+    text = clean(raw)
+    m = _NUMBER.match(text)
+    return bool(m) and bool(_NOTE_OK.match(m.group("rest")))
+
+
+def parse_value(raw: str, kind: CellKind, unit: str | None = None) -> ParsedValue:
+    text = clean(raw)
+    if text.replace(" ", "") in BLANK_MARKS:
+        return ParsedValue(None)
+    m = _NUMBER.match(text)
+    if not m or not _NOTE_OK.match(m.group("rest")):
+        return ParsedValue(None, problem=f"不是数字：{text!r}")
+    digits = m.group("num").replace(",", "")
+    note = m.group("rest").strip() or None
+    cell_unit = m.group("unit")
+    negative = m.group("sign") in ("-", "−", "－")
+    try:
+        number = Decimal(digits + (m.group("frac") or ""))
+    except InvalidOperation:
+        return ParsedValue(None, problem=f"不是数字：{text!r}")
+    if negative:
+        number = -number
+    if negative and kind is not CellKind.SIGNED:
+        return ParsedValue(None, note, cell_unit, problem=f"负数不能出现在此栏：{text!r}")
+    if kind is CellKind.MONEY:
+        if cell_unit in _MONEY_UNITS and unit == "万元":
+            factor = _MONEY_UNITS[cell_unit]
+            if factor != 1:
+                number = number * factor
+        elif cell_unit and cell_unit not in _MONEY_UNITS:
+            note = f"{cell_unit}{note or ''}"
+        return ParsedValue(number, note, cell_unit)
+    if m.group("frac") and number != number.to_integral_value():
+        return ParsedValue(None, note, cell_unit, problem=f"件数不应有小数：{text!r}")
+    if cell_unit in _MONEY_UNITS:
+        return ParsedValue(None, note, cell_unit, problem=f"件数栏出现金额单位：{text!r}")
+    return ParsedValue(int(number), note, cell_unit)
