@@ -1,0 +1,235 @@
+#!/usr/bin/env python
+"""Parse throughput per input format, on one core.
+
+Usage::
+
+    python benchmarks/bench_parse.py            # 300 reports per format
+    python benchmarks/bench_parse.py --n 100 --profile
+
+For each published layout in :data:`xxgk.testing.WRITERS` the script generates ``--n`` random
+valid reports (both templates, a fixed seed) as bytes in memory, then times ``xxgk.parse`` on
+each of them, and only that: generating, writing and checking stay outside the timed region.
+Every parsed report is compared with the one it was written from (``parsed == original``); a
+mismatch is counted and shown, and makes the script exit with status 1.
+
+The process is pinned to one CPU (``os.sched_setaffinity``) and runs single-process.  Figures
+are printed as a Markdown table, with the Python version and the CPU model.  ``ru_maxrss`` is
+the peak RSS of the whole process so far: it only grows, and includes the generated inputs,
+so read it as "peak after this format".
+
+Targets (from the issue): 300 reports/s for text and HTML, 100 reports/s for DOCX.  With
+``--profile``, formats below target are run again under cProfile and the hot spots printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import os
+import platform
+import pstats
+import random
+import resource
+import sys
+import time
+from dataclasses import dataclass, field
+
+import xxgk
+from xxgk.templates import TEMPLATES
+from xxgk.testing import WRITERS, random_report
+
+TARGETS = {"text-cells": 300.0, "text-rows": 300.0, "html": 300.0, "docx": 100.0}
+BLANK_RATES = (0.0, 0.0, 0.05)  # like the round-trip tests: some reports have blank cells
+
+
+@dataclass
+class Case:
+    data: bytes
+    original: xxgk.Report
+    label: str  # template and seed, to reproduce a mismatch
+
+
+@dataclass
+class Result:
+    fmt: str
+    times: list[float] = field(default_factory=list)  # seconds per parse
+    mismatches: list[str] = field(default_factory=list)
+    peak_rss_mib: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return sum(self.times)
+
+    @property
+    def per_second(self) -> float:
+        return len(self.times) / self.total if self.total else float("inf")
+
+    @property
+    def mean_ms(self) -> float:
+        return 1000 * self.total / len(self.times)
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.times)
+        return 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def generate(fmt: str, n: int, seed: int) -> list[Case]:
+    writer = WRITERS[fmt]
+    keys = sorted(TEMPLATES)
+    cases = []
+    for i in range(n):
+        template = keys[i % len(keys)]  # both templates, alternately
+        rng = random.Random(f"{seed}:{fmt}:{i}")
+        report = random_report(rng, TEMPLATES[template], blank_rate=rng.choice(BLANK_RATES))
+        data = writer(report, rng)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        cases.append(Case(data, report, f"{template} seed={seed} fmt={fmt} i={i}"))
+    return cases
+
+
+def describe_mismatch(case: Case, got) -> str:
+    if isinstance(got, BaseException):
+        return f"{case.label}: {type(got).__name__}: {got}"
+    rep = case.original
+    head = [
+        f"{name} {a!r} != {b!r}"
+        for name, a, b in (
+            ("template", rep.template, got.template),
+            ("year", rep.year, got.year),
+            ("agency", rep.agency, got.agency),
+        )
+        if a != b
+    ]
+    want, have = rep.values(), got.values()
+    cells = [f"{k}: {want.get(k)!r} != {have.get(k)!r}" for k in sorted(set(want) | set(have)) if want.get(k) != have.get(k)]
+    more = f" (+{len(cells) - 5} more)" if len(cells) > 5 else ""
+    return f"{case.label}: " + "; ".join(head + cells[:5]) + more
+
+
+def peak_rss_mib() -> float:
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024
+
+
+def run(fmt: str, cases: list[Case], warmup: int) -> Result:
+    parse = xxgk.parse
+    clock = time.perf_counter
+    for case in cases[:warmup]:
+        parse(case.data)
+    gc.collect()
+    result = Result(fmt)
+    for case in cases:
+        t0 = clock()
+        try:
+            got = parse(case.data)
+        except Exception as exc:  # noqa: BLE001 - a failure is a mismatch, not the end of the run
+            t1 = clock()
+            got = exc
+        else:
+            t1 = clock()
+        result.times.append(t1 - t0)
+        if isinstance(got, BaseException) or got != case.original:
+            result.mismatches.append(describe_mismatch(case, got))
+    result.peak_rss_mib = peak_rss_mib()
+    return result
+
+
+def profile(fmt: str, cases: list[Case], top: int) -> None:
+    prof = cProfile.Profile()
+    prof.enable()
+    for case in cases:
+        xxgk.parse(case.data)
+    prof.disable()
+    for sort in ("tottime", "cumulative"):
+        out = io.StringIO()
+        stats = pstats.Stats(prof, stream=out).strip_dirs().sort_stats(sort)
+        stats.print_stats(top)
+        print(f"\n### cProfile, {fmt}, {len(cases)} parses, by {sort}\n")
+        print("```")
+        print(out.getvalue().strip())
+        print("```")
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def pin_one_core() -> str:
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no sched_setaffinity on this platform)"
+    allowed = sorted(os.sched_getaffinity(0))
+    cpu = allowed[0]
+    os.sched_setaffinity(0, {cpu})
+    return f"pinned to CPU {cpu}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=300, help="reports per format (default 300)")
+    ap.add_argument("--seed", type=int, default=20240501, help="seed for the generated reports")
+    ap.add_argument("--warmup", type=int, default=5, help="untimed parses before each format")
+    ap.add_argument("--formats", nargs="+", choices=sorted(WRITERS), default=list(WRITERS), help="formats to run")
+    ap.add_argument("--profile", action="store_true", help="cProfile the formats below target")
+    ap.add_argument("--profile-all", action="store_true", help="cProfile every format")
+    ap.add_argument("--profile-n", type=int, default=60, help="parses per profiled format (default 60)")
+    ap.add_argument("--top", type=int, default=30, help="functions shown per profile")
+    args = ap.parse_args(argv)
+    if args.n < 1:
+        ap.error("--n must be at least 1")
+
+    pinned = pin_one_core()
+    print(f"xxgk parse benchmark: {args.n} reports per format, seed {args.seed}, templates {', '.join(sorted(TEMPLATES))}")
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} {platform.machine()}")
+    print(f"CPU: {cpu_model()}; {pinned}; single process")
+
+    inputs: dict[str, list[Case]] = {}
+    for fmt in args.formats:
+        t0 = time.perf_counter()
+        inputs[fmt] = generate(fmt, args.n, args.seed)
+        size = sum(len(c.data) for c in inputs[fmt]) / len(inputs[fmt])
+        print(f"  generated {args.n} {fmt} reports in {time.perf_counter() - t0:.1f} s (mean {size / 1024:.1f} KiB)")
+
+    results = [run(fmt, inputs[fmt], args.warmup) for fmt in args.formats]
+
+    print()
+    print("| format | reports | reports/s | mean ms | p95 ms | peak RSS MiB | mismatches | target/s | meets |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
+    for r in results:
+        target = TARGETS.get(r.fmt)
+        meets = "-" if target is None else ("yes" if r.per_second >= target else "no")
+        target_s = "-" if target is None else f"{target:.0f}"
+        print(
+            f"| {r.fmt} | {len(r.times)} | {r.per_second:.0f} | {r.mean_ms:.2f} | {r.p95_ms:.2f} "
+            f"| {r.peak_rss_mib:.0f} | {len(r.mismatches)} | {target_s} | {meets} |"
+        )
+    print("\npeak RSS is the process's ru_maxrss after each format (cumulative, inputs included).")
+
+    bad = [r for r in results if r.mismatches]
+    for r in bad:
+        print(f"\n{len(r.mismatches)} mismatches in {r.fmt}:")
+        for m in r.mismatches[:10]:
+            print("  " + m)
+        if len(r.mismatches) > 10:
+            print(f"  ... {len(r.mismatches) - 10} more")
+
+    if args.profile or args.profile_all:
+        for r in results:
+            if args.profile_all or r.per_second < TARGETS.get(r.fmt, 0.0):
+                profile(r.fmt, inputs[r.fmt][: args.profile_n], args.top)
+
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
