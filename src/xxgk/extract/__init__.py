@@ -25,7 +25,7 @@ from .rows import Row, paragraph_row, split_row
 from .sections import FoundSection, find_sections
 from .tables import PendingSplit, TableReader, TableResult
 
-MAX_COMBINATIONS = 20_000
+MAX_COMBINATIONS = 5_000
 TABLE_LABEL_MATCH = 88.0
 FIRST_SUPPORTED_YEAR = 2019
 
@@ -187,21 +187,21 @@ def _resolve_pending(spec: TemplateSpec, cells: dict[str, CellValue], pending: l
     for p in pending:
         total *= len(p.candidates)
     keys = {k for p in pending for k in p.keys}
-    relevant = [i for i in spec.identities if keys.intersection(i.keys)]
+    relevant = [(i.lhs, i.rhs) for i in spec.identities if keys.intersection(i.keys)]
+    trial = {k: c.value for k, c in cells.items()}
     solutions = []
     if total <= MAX_COMBINATIONS:
         for combo in itertools.product(*(p.candidates for p in pending)):
-            trial = {k: c.value for k, c in cells.items()}
             for p, values in zip(pending, combo):
                 trial.update(zip(p.keys, values))
-            ok = True
-            checked = 0
-            for ident in relevant:
-                vals = [trial.get(k) for k in ident.keys]
-                if any(v is None for v in vals):
+            ok, checked = True, 0
+            for lhs, rhs in relevant:
+                left = [trial[k] for k in lhs]
+                right = [trial[k] for k in rhs]
+                if None in left or None in right:
                     continue
                 checked += 1
-                if sum(trial[k] for k in ident.lhs) != sum(trial[k] for k in ident.rhs):
+                if sum(left) != sum(right):
                     ok = False
                     break
             if ok and checked:

@@ -72,21 +72,15 @@ class TableReader:
             for c in b.columns:
                 labels += list(_labels(c) + c.groups)
         self.header_labels = tuple(dict.fromkeys(labels))
+        # identities within one row (a total column): they can split a digit run in that row
         self.row_identities: dict[str, list[Identity]] = {}
         for ident in identities:
-            if ident.table == spec.key and ident.row is not None and ident.column is not None:
-                # an identity within one row (a total column): usable to split a digit run
-                rows = {self._row_of(k) for k in ident.keys}
-                if len(rows) == 1:
-                    self.row_identities.setdefault(rows.pop(), []).append(ident)
-
-    def _row_of(self, key: str) -> str:
-        for block in self.spec.blocks:
-            for col in block.columns:
-                suffix = "." + col.key if col.key else ""
-                if key.endswith(suffix):
-                    return key[: len(key) - len(suffix)]
-        return key
+            if ident.table != spec.key or ident.row is None:
+                continue
+            prefix = ".".join(p for p in (spec.key, ident.row) if p) + "."
+            columns = {c.key for b in spec.blocks for c in b.columns}
+            if all(k.startswith(prefix) and k[len(prefix) :] in columns for k in ident.keys):
+                self.row_identities.setdefault(ident.row, []).append(ident)
 
     # ------------------------------------------------------------------------------------------
     def read(self, rows: list[Row]) -> TableResult:
@@ -308,24 +302,13 @@ class TableReader:
         n = len(keys)
         position = {k: i for i, k in enumerate(keys)}
         runs: list[str | None] = [t.raw.strip() if t.digit_run else None for t in tokens]
-        identities = [
-            ([position[k] for k in ident.lhs], [position[k] for k in ident.rhs])
+        # identities of this row, as "total = sum of parts" over positions in the row
+        sums = [
+            (position[ident.lhs[0]], [position[k] for k in ident.rhs])
             for ident in self.row_identities.get(rspec.key, [])
-            if all(k in position for k in ident.keys)
+            if len(ident.lhs) == 1 and all(k in position for k in ident.keys)
         ]
-
-        def check(prefix) -> bool:
-            m = len(prefix)
-            for lhs, rhs in identities:
-                if max(lhs + rhs) < m:
-                    vals = [prefix[p] for p in lhs + rhs]
-                    if None in vals:
-                        continue
-                    if sum(prefix[p] for p in lhs) != sum(prefix[p] for p in rhs):
-                        return False
-            return True
-
-        solutions, complete = split_runs(runs, n, check)
+        solutions, complete = split_runs(runs, n, sums)
         if len(solutions) == 1 and complete:
             values = solutions[0]
             # fixed (non-run) tokens sit where the solution has None

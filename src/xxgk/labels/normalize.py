@@ -85,13 +85,13 @@ def same_text(found: str, official: str) -> bool:
 
 def describe_deviation(found: str, official: str) -> str:
     """Classify how a published label differs from the official one."""
+    norm = unicodedata.normalize("NFKC", found)
+    if _T2S.convert(norm) != norm:
+        return "traditional"
     if same_text(found, official):
         return "format"
     f_enum, f_rest = split_enumerator(found)
     o_enum, o_rest = split_enumerator(official)
     if f_rest == o_rest:
         return "numbering"
-    norm = unicodedata.normalize("NFKC", found)
-    if _T2S.convert(norm) != norm:
-        return "traditional"
     return "wording"

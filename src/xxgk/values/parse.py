@@ -37,6 +37,17 @@ class ParsedValue:
     problem: str | None = None  # why a non-blank cell gave no value
 
 
+def _original_tail(raw: str, cleaned: str, start: int) -> str | None:
+    """The note as published (full-width brackets kept): the part of ``raw`` after the number."""
+    consumed = 0
+    src = _WS.sub(" ", raw).strip()
+    for i, ch in enumerate(src):
+        if consumed >= start:
+            return src[i:].strip() or None
+        consumed += len(unicodedata.normalize("NFKC", ch))
+    return cleaned[start:].strip() or None
+
+
 def clean(raw: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFKC", raw)).strip()
 
@@ -60,7 +71,7 @@ def parse_value(raw: str, kind: CellKind, unit: str | None = None) -> ParsedValu
     if not m or not _NOTE_OK.match(m.group("rest")):
         return ParsedValue(None, problem=f"不是数字：{text!r}")
     digits = m.group("num").replace(",", "")
-    note = m.group("rest").strip() or None
+    note = _original_tail(raw, text, m.start("rest")) if m.group("rest").strip() else None
     cell_unit = m.group("unit")
     negative = m.group("sign") in ("-", "−", "－")
     try:

@@ -1,0 +1,42 @@
+"""Label matching copes with the damage labels suffer in publication."""
+
+from __future__ import annotations
+
+import pytest
+
+from xxgk.labels.normalize import core, describe_deviation, enumerator, similarity
+
+from xxgk.extract.tables import ROW_MATCH
+
+
+@pytest.mark.parametrize(
+    "found,official",
+    [
+        ("規範性檔案", "规范性文件"),  # traditional characters
+        ("商业 企业", "商业企业"),  # spaces inside words
+        ("自\n然\n人", "自然人"),  # vertical text
+        ("(一) 予以公开", "（一）予以公开"),  # half-width brackets
+        ("1、属于国家秘密", "1.属于国家秘密"),  # 1、 for 1.
+        ("其他法律行政止公开", "2.其他法律行政法规禁止公开"),  # typo
+        ("3.危及\"三安全一稳定\"", "3.危及“三安全一稳定”"),
+        ("（三）不予公开1.属于国家秘密", "1.属于国家秘密"),  # group label in front
+    ],
+)
+def test_damaged_labels_still_match(found, official):
+    assert similarity(found, official) >= ROW_MATCH
+
+
+@pytest.mark.parametrize(
+    "found,official",
+    [("行政许可", "行政处罚"), ("1.属于国家秘密", "2.其他法律行政法规禁止公开"), ("重复申请", "要求提供公开出版物")],
+)
+def test_different_rows_do_not_match(found, official):
+    assert similarity(found, official) < ROW_MATCH
+
+
+def test_enumerators_are_kept_apart():
+    assert enumerator("4、 政府信息公开行政复议、行政诉讼情况") == "4、"
+    assert enumerator("第二十条第（一）项") == ""
+    assert core("第二十条第（一）项") == "第二十条第一项"
+    assert describe_deviation("4、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议、行政诉讼情况") == "numbering"
+    assert describe_deviation("規範性檔案", "规范性文件") == "traditional"
