@@ -89,3 +89,21 @@ def test_text_view_shows_every_table():
     )
     for word in ("上饶市工业和信息化局", "表二", "表三", "表四", "行政规范性文件", "空"):
         assert word in out.stdout
+
+
+def test_damaged_labels_read_the_same_and_are_recorded():
+    path = SEEDS / "002_69dc6e22679cfd75.txt"
+    text = path.read_text(encoding="utf-8")
+    damaged = (
+        text.replace("\t规范性文件", "\t規範性檔案")
+        .replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开")
+        .replace("\t商业企业", "\t商业 企业")
+        .replace("1.属于国家秘密", "1、属于国家秘密")
+    )
+    assert damaged != text
+    original, report = xxgk.parse(path), xxgk.parse(damaged.encode("utf-8"))
+    assert report == original
+    kinds = {(d.row or d.column, d.kind) for d in report.deviations}
+    assert ("normative_docs", "traditional") in kinds
+    assert ("result.denied.law_prohibited", "wording") in kinds
+    assert ("result.denied.state_secret", "numbering") in kinds

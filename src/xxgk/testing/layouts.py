@@ -32,6 +32,36 @@ class GridCell:
     value_key: str | None = None
 
 
+_S2T = None
+
+
+def damage_label(text: str, rng: random.Random) -> str:
+    """A label as publication damages it: width, spaces inside words, 1、 for 1., traditional
+    characters, a dropped character.  The official text stays recognisable."""
+    global _S2T
+    r = rng.random()
+    if r < 0.55 or not text:
+        return text
+    if r < 0.65:
+        return text.replace("（", "(").replace("）", ")").replace("，", ",")
+    if r < 0.75 and len(text) > 3:
+        cut = rng.randint(1, len(text) - 1)
+        return text[:cut] + rng.choice((" ", "  ", "\u3000")) + text[cut:]
+    if r < 0.83:
+        return text.replace("1.", "1、").replace("2.", "2、").replace("3.", "3、") if text[:1].isdigit() else text
+    if r < 0.93:
+        if _S2T is None:
+            from opencc import OpenCC
+
+            _S2T = OpenCC("s2t")
+        return _S2T.convert(text)
+    # a typo: one character dropped from the middle of a long label
+    if len(text) >= 9:
+        cut = rng.randint(3, len(text) - 2)
+        return text[:cut] + text[cut + 1 :]
+    return text
+
+
 def format_value(report: Report, key: str, rng: random.Random, *, blanks=BLANKS_TEXT, units: bool = True) -> str:
     value = report.cells[key].value
     if value is None:
@@ -53,7 +83,9 @@ def format_value(report: Report, key: str, rng: random.Random, *, blanks=BLANKS_
     return str(value)
 
 
-def table_grids(report: Report, rng: random.Random, **fmt) -> list[tuple[str, list[list[GridCell | None]]]]:
+def table_grids(
+    report: Report, rng: random.Random, damage: bool = True, **fmt
+) -> list[tuple[str, list[list[GridCell | None]]]]:
     """(table key, grid) for each template table; a grid row lists the cells starting in it,
     with None where a vertically merged cell continues from above (as Word converters see it)."""
     out = []
@@ -77,7 +109,10 @@ def table_grids(report: Report, rng: random.Random, **fmt) -> list[tuple[str, li
                     continue
                 for dr in range(1, cell.rowspan):
                     covered[(r + dr, col)] = cell
-                text = format_value(report, cell.key, rng, **fmt) if cell.role == "value" else cell.text
+                if cell.role == "value":
+                    text = format_value(report, cell.key, rng, **fmt)
+                else:
+                    text = damage_label(cell.text, rng) if damage else cell.text
                 line.append(GridCell(text, cell.rowspan, cell.colspan, cell.role, cell.key))
                 col += cell.colspan
             rows.append(line)
@@ -304,7 +339,7 @@ def to_docx(report: Report, rng: random.Random) -> bytes:
             for cell in layout.cells:
                 target = grid[cell.row * w + cell.col]
                 value = cell.role == "value"
-                text_ = format_value(report, cell.key, rng, units=units) if value else cell.text
+                text_ = format_value(report, cell.key, rng, units=units) if value else damage_label(cell.text, rng)
                 para = target.paragraphs[0]
                 for k, line in enumerate(text_.split("\n")):
                     if k:

@@ -25,7 +25,8 @@ _NUMBER = re.compile(
     rf"""^(?P<sign>[+\-−＋－]?)\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>{_UNIT_ALT})?(?P<rest>.*)$""",
     re.S,
 )
-_NOTE_OK = re.compile(r"^\s*([(（\[【].*|[,，;；、:：].*|其中.*|含.*|\*+.*)?$", re.S)
+# what may follow a number in a value cell: a bracketed or "其中…" note (never "、…": "1、属于…" is a label)
+_NOTE_OK = re.compile(r"^\s*([(（\[【].*|[;；].*|其中.*|含.*|\*+.*)?$", re.S)
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 
 
