@@ -57,6 +57,13 @@ def _row_score(row: Row, spec: RowSpec) -> float:
     return best
 
 
+def _deviation_kind(found: str, official: str, variants: tuple[str, ...]) -> str:
+    kind = describe_deviation(found, official)
+    if kind != "traditional" and any(same_text(found, v) for v in variants):
+        return "variant"
+    return kind
+
+
 def _header_hits(row: Row, header_labels: tuple[str, ...]) -> int:
     """How many of the row's label cells are column headers, header groups or the corner note."""
     return sum(1 for cell in row.labels if any(similarity(cell.text, lab) >= COLUMN_MATCH for lab in header_labels))
@@ -223,10 +230,7 @@ class TableReader:
                 found = row.joined_label
             if same_text(found, rspec.label):
                 continue
-            if any(same_text(found, v) for v in rspec.variants):
-                kind = "variant"
-            else:
-                kind = describe_deviation(found, rspec.label)
+            kind = _deviation_kind(found, rspec.label, rspec.variants)
             result.deviations.append(
                 Deviation(kind, self.spec.key, rspec.label, found, row=rspec.key, loc=row.labels[-1].loc)
             )
@@ -251,9 +255,7 @@ class TableReader:
             return
         if same_text(best_cell.text, official):
             return
-        kind = "variant" if any(same_text(best_cell.text, v) for v in variants) else describe_deviation(best_cell.text, official)
-        if core(best_cell.text) == core(official) and kind == "wording":
-            kind = "format"
+        kind = _deviation_kind(best_cell.text, official, variants)
         result.deviations.append(
             Deviation(kind, self.spec.key, official, best_cell.text, column=column, loc=best_cell.loc)
         )
