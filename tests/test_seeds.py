@@ -107,3 +107,18 @@ def test_damaged_labels_read_the_same_and_are_recorded():
     assert ("normative_docs", "traditional") in kinds
     assert ("result.denied.law_prohibited", "wording") in kinds
     assert ("result.denied.state_secret", "numbering") in kinds
+
+
+def test_gov2021_report_with_the_single_2019_other_row():
+    """2023/2024 reports mix the 2021 表二 with the single （六）其他处理 row of 2019 (templates.md §0)."""
+    lines = (SEEDS / "004_be19f74464ca47e9.txt").read_text(encoding="utf-8").splitlines()
+    i = next(k for k, line in enumerate(lines) if "(六) 其他处理" in line)
+    lines[i : i + 3] = ["\t(六) 其他处理\t0\t0\t0\t0\t0\t2\t2"]
+    report = xxgk.parse("\n".join(lines).encode("utf-8"))
+    assert report.template == "gov2021"
+    assert report["t3.result.other.other.total"] == 2
+    assert report["t3.result.other.other.other_org"] == 2
+    assert report["t3.result.other.no_correction.total"] is None
+    assert report["t3.result.other.unpaid_fee.total"] is None
+    missing = {d.row for d in report.deviations if d.kind == "missing_row"}
+    assert missing == {"result.other.no_correction", "result.other.unpaid_fee"}
