@@ -215,11 +215,11 @@ class TableReader:
             cells = [c for i in range(prev_end + 1, first) if i in header_rows for c in rows[i].labels]
             prev_end = max(row_idx)
             if block.label:
-                self._check_label(block.label, block.label_variants, cells, "missing_block", result, None)
+                self._check_label(block.label, block.label_variants, cells, "missing_block", result, None, block.label)
             for col in block.columns:
-                self._check_label(col.label, col.variants, cells, "missing_column", result, col.key)
+                self._check_label(col.label, col.variants, cells, "missing_column", result, col.key, block.label)
             for group in dict.fromkeys(g for col in block.columns for g in col.groups):
-                self._check_label(group, (), cells, "missing_column_group", result, None)
+                self._check_label(group, (), cells, "missing_column_group", result, None, block.label)
         for slot_index, row_index in matched.items():
             rspec = self.slots[slot_index][1]
             row = rows[row_index]
@@ -243,6 +243,7 @@ class TableReader:
         missing_kind: str,
         result: TableResult,
         column: str | None,
+        block: str | None,
     ) -> None:
         best, best_cell = 0.0, None
         for cell in cells:
@@ -251,13 +252,13 @@ class TableReader:
                 if score > best:
                     best, best_cell = score, cell
         if best < COLUMN_MATCH or best_cell is None:
-            result.deviations.append(Deviation(missing_kind, self.spec.key, official, None, column=column))
+            result.deviations.append(Deviation(missing_kind, self.spec.key, official, None, column=column, block=block))
             return
         if same_text(best_cell.text, official):
             return
         kind = _deviation_kind(best_cell.text, official, variants)
         result.deviations.append(
-            Deviation(kind, self.spec.key, official, best_cell.text, column=column, loc=best_cell.loc)
+            Deviation(kind, self.spec.key, official, best_cell.text, column=column, loc=best_cell.loc, block=block)
         )
 
     # values -----------------------------------------------------------------------------------

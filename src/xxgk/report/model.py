@@ -57,6 +57,7 @@ class Deviation:
     column: str | None = None
     section: str | None = None
     loc: Location | None = None
+    block: str | None = None  # the band of the table (表二's 第二十条第（五）项)
 
 
 @dataclass(frozen=True, slots=True)

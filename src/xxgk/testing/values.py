@@ -40,7 +40,8 @@ def _money(rng: random.Random) -> Decimal:
     if r < 0.4:
         return Decimal(0)
     places = rng.choice((0, 1, 2, 4))
-    units = rng.randint(1, 10**6)
+    # whole amounts stay below 10000 万元: round amounts above that look like yuan (unit.looks_like_yuan)
+    units = rng.randint(1, 9999 if places == 0 else 10**6)
     return Decimal(units).scaleb(-places)
 
 
