@@ -78,9 +78,18 @@ def similarity(found: str, official: str) -> float:
     return score
 
 
+def _plain(text: str) -> str:
+    """NFKC, curly quotes straightened, whitespace removed; characters left as written."""
+    return _PUNCT_WS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+
+
 def same_text(found: str, official: str) -> bool:
-    """True when the published label is the official one up to width, spaces and quotes."""
-    return simplify(found) == simplify(official)
+    """True when the published label is the official one up to width, spaces and quotes.
+
+    Traditional characters are a deviation to record (label.nonstandard), not the same text:
+    "行政規範性文件" matches 行政规范性文件 (:func:`similarity`) but is not written the same.
+    """
+    return _plain(found) == _plain(official)
 
 
 def describe_deviation(found: str, official: str) -> str:
