@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import Cell, Location, Paragraph
+from ..memo import memo_text
 from ..values.parse import clean, is_blank, looks_numeric
 
 _TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-])\s*(?P<nums>(?:[+\-]?\d[\d,]*(?:\.\d+)?\s*)+)$", re.S)
@@ -49,6 +50,7 @@ class Row:
         return any(not t.blank for t in self.values)
 
 
+@memo_text  # pure; cell texts repeat across rows and documents
 def is_value_text(text: str) -> bool:
     """Blank, a number, or numbers separated by spaces ("0 0 0")."""
     if is_blank(text) or looks_numeric(text):

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..memo import memo_text
 from ..templates.model import CellKind
 
 BLANK_MARKS = {"", "/", "／", "\\", "-", "—", "——", "–", "－", "―", "─", "无", "空", "暂无", "N/A", "n/a", "NA", "×", "x", "X"}
@@ -49,14 +50,19 @@ def _original_tail(raw: str, cleaned: str, start: int) -> str | None:
     return cleaned[start:].strip() or None
 
 
+# The functions below are pure and see the same few cell texts ("0", "—", "12") over and over:
+# they are memoised.  ParsedValue is frozen and Decimal immutable, so sharing results is safe.
+@memo_text
 def clean(raw: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFKC", raw)).strip()
 
 
+@memo_text
 def is_blank(raw: str) -> bool:
     return clean(raw).replace(" ", "") in BLANK_MARKS
 
 
+@memo_text
 def looks_numeric(raw: str) -> bool:
     """True when a cell holds a value (a number with optional unit and note), not a label."""
     text = clean(raw)
@@ -64,6 +70,7 @@ def looks_numeric(raw: str) -> bool:
     return bool(m) and bool(_NOTE_OK.match(m.group("rest")))
 
 
+@memo_text
 def parse_value(raw: str, kind: CellKind, unit: str | None = None) -> ParsedValue:
     text = clean(raw)
     if text.replace(" ", "") in BLANK_MARKS:
