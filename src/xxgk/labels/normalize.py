@@ -16,6 +16,8 @@ from functools import lru_cache
 from opencc import OpenCC
 from rapidfuzz import fuzz
 
+from ..memo import CACHE_SIZE, MAX_TEXT
+
 _T2S = OpenCC("t2s")
 _TW2SP = OpenCC("tw2sp")  # phrases too: 檔案 -> 文件, 資訊 -> 信息
 
@@ -39,7 +41,8 @@ def simplify(text: str) -> str:
     """NFKC, simplified characters, curly quotes straightened, whitespace removed."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _PUNCT_WS.sub("", text)
-    if _T2S.convert(text) != text:
+    # ASCII (numbers, mostly) has no traditional characters: skip the slow converter
+    if not text.isascii() and _T2S.convert(text) != text:
         text = _TW2SP.convert(text)
     return text
 
@@ -67,6 +70,13 @@ def core(text: str) -> str:
 def similarity(found: str, official: str) -> float:
     """0..100: how well a published label matches an official one (by their cores)."""
     a, b = core(found), core(official)
+    if len(a) + len(b) <= MAX_TEXT:
+        return _core_similarity_memo(a, b)
+    return core_similarity(a, b)
+
+
+def core_similarity(a: str, b: str) -> float:
+    """:func:`similarity` of two labels already reduced by :func:`core`."""
     if not a or not b:
         return 0.0
     if a == b:
@@ -76,6 +86,10 @@ def similarity(found: str, official: str) -> float:
     if len(b) >= 2 and a.endswith(b):
         score = max(score, 92.0)
     return score
+
+
+# the extractor compares the same published labels with the same official ones many times
+_core_similarity_memo = lru_cache(maxsize=CACHE_SIZE)(core_similarity)
 
 
 def _plain(text: str) -> str:
