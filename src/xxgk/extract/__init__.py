@@ -14,7 +14,8 @@ import itertools
 
 from ..document import Document, Paragraph, Table
 from ..errors import NotAReport, UnsupportedTemplate
-from ..labels.normalize import core, similarity
+from ..labels.normalize import core, core_similarity, similarity
+from ..memo import memo_text
 from ..report.model import CellStatus, CellValue, Deviation, ParseWarning, Report, Section, SourceInfo
 from ..templates import TemplateSpec
 from ..templates.model import TableSpec
@@ -109,22 +110,49 @@ def _sections(doc: Document, found: list[FoundSection]) -> tuple[Section, ...]:
     return tuple(out)
 
 
+class _TableLabels:
+    """A template table's labels, gathered once: they are the same for every document.
+
+    :meth:`hit` says whether a published cell (by its core) is one of them, exactly or by
+    similarity; the verdict depends only on the cell's core, so it is memoised.
+    """
+
+    def __init__(self, spec: TableSpec):
+        labels = {spec.corner or ""}
+        for block in spec.blocks:
+            labels.update(x for x in (block.label, block.stub_label) if x)
+            for col in block.columns:
+                labels.update((col.label,) + col.variants + col.groups)
+            for row in block.rows:
+                labels.update(x for x in (row.label,) + row.variants + row.groups if x)
+        self.cores = frozenset(core(x) for x in labels) - {""}
+        # only labels longer than 3 characters are compared by similarity
+        self.similar_cores = tuple(sorted({core(x) for x in labels if len(x) > 3} - {""}))
+        self.hit = memo_text(self._hit)
+
+    def _hit(self, c: str) -> bool:
+        return c in self.cores or any(core_similarity(c, x) >= TABLE_LABEL_MATCH for x in self.similar_cores)
+
+
+_TABLE_LABELS: dict[int, tuple[TableSpec, _TableLabels]] = {}
+
+
+def _table_labels(spec: TableSpec) -> _TableLabels:
+    entry = _TABLE_LABELS.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        entry = _TABLE_LABELS[id(spec)] = (spec, _TableLabels(spec))  # holding spec keeps its id unique
+    return entry[1]
+
+
 def _table_score(table: Table, spec: TableSpec) -> float:
-    labels = {spec.corner or ""}
-    for block in spec.blocks:
-        labels.update(x for x in (block.label, block.stub_label) if x)
-        for col in block.columns:
-            labels.update((col.label,) + col.variants + col.groups)
-        for row in block.rows:
-            labels.update(x for x in (row.label,) + row.variants + row.groups if x)
-    cores = {core(x) for x in labels} - {""}
+    hit = _table_labels(spec).hit
     score = 0.0
     for row in table.rows:
         for cell in row:
             c = core(cell.text)
             if not c or c.isdigit():
                 continue
-            if c in cores or any(similarity(cell.text, x) >= TABLE_LABEL_MATCH for x in labels if len(x) > 3):
+            if hit(c):
                 score += 1
     return score
 

@@ -10,8 +10,10 @@ reader could not read with certainty is null with a :class:`ParseWarning`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..labels.normalize import core, describe_deviation, same_text, similarity
+from ..memo import CACHE_SIZE, MAX_TEXT
 from ..report.model import CellStatus, CellValue, Deviation, ParseWarning
 from ..templates.model import BlockSpec, ColumnSpec, Identity, RowSpec, TableSpec
 from ..values.parse import parse_value
@@ -46,15 +48,28 @@ def _labels(spec: RowSpec | ColumnSpec) -> tuple[str, ...]:
     return (spec.label,) + spec.variants
 
 
-def _row_score(row: Row, spec: RowSpec) -> float:
+def _row_scorer(row: Row):
+    """``score(labels)``: how well ``row``'s label matches a template row with these labels."""
+    label = row.label
+    joined = row.joined_label if len(row.labels) > 1 else None
+    score = _label_score if len(joined or label) > MAX_TEXT else _label_score_memo
+    return lambda officials: score(label, joined, officials)
+
+
+def _label_score(label: str, joined: str | None, officials: tuple[str, ...]) -> float:
+    """Best similarity of a row's label (or its label cells joined) to a template row's labels."""
     best = 0.0
-    for label in _labels(spec):
-        if not label:
+    for official in officials:
+        if not official:
             continue
-        best = max(best, similarity(row.label, label))
-        if len(row.labels) > 1:
-            best = max(best, similarity(row.joined_label, label))
+        best = max(best, similarity(label, official))
+        if joined is not None:
+            best = max(best, similarity(joined, official))
     return best
+
+
+# pure, and every document asks it about the same few labels (short ones only: see ..memo)
+_label_score_memo = lru_cache(maxsize=CACHE_SIZE)(_label_score)
 
 
 def _deviation_kind(found: str, official: str, variants: tuple[str, ...]) -> str:
@@ -66,7 +81,19 @@ def _deviation_kind(found: str, official: str, variants: tuple[str, ...]) -> str
 
 def _header_hits(row: Row, header_labels: tuple[str, ...]) -> int:
     """How many of the row's label cells are column headers, header groups or the corner note."""
-    return sum(1 for cell in row.labels if any(similarity(cell.text, lab) >= COLUMN_MATCH for lab in header_labels))
+    return sum(1 for cell in row.labels if _best_similarity(cell.text, header_labels) >= COLUMN_MATCH)
+
+
+def _best_similarity(text: str, officials: tuple[str, ...]) -> float:
+    """The best :func:`similarity` of ``text`` to any of ``officials`` (0 if there are none)."""
+    if len(text) > MAX_TEXT:
+        return max((similarity(text, lab) for lab in officials), default=0.0)
+    return _best_similarity_memo(text, officials)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _best_similarity_memo(text: str, officials: tuple[str, ...]) -> float:
+    return max((similarity(text, lab) for lab in officials), default=0.0)
 
 
 class TableReader:
@@ -124,10 +151,11 @@ class TableReader:
             if i in header_rows or not row.labels:
                 continue
             best: tuple[tuple[float, int], int] | None = None
+            row_score = _row_scorer(row)
             for s, (_, rspec) in enumerate(self.slots):
                 if not rspec.label:
                     continue
-                score = _row_score(row, rspec)
+                score = row_score(_labels(rspec))
                 if score < ROW_MATCH:
                     continue
                 # among equal scores prefer the slot nearest after the last match
@@ -246,11 +274,12 @@ class TableReader:
         block: str | None,
     ) -> None:
         best, best_cell = 0.0, None
+        labels = (official,) + variants
         for cell in cells:
-            for lab in (official,) + variants:
-                score = similarity(cell.text, lab)
-                if score > best:
-                    best, best_cell = score, cell
+            # the first cell with the best score over all labels, as when looping over each label
+            score = _best_similarity(cell.text, labels)
+            if score > best:
+                best, best_cell = score, cell
         if best < COLUMN_MATCH or best_cell is None:
             result.deviations.append(Deviation(missing_kind, self.spec.key, official, None, column=column, block=block))
             return
