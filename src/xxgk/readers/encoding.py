@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 
 from ..errors import UnreadableInput
 
@@ -31,12 +30,16 @@ def declared_charset(data: bytes) -> str | None:
     return _normal(m.group(1).decode("ascii", "ignore")) if m else None
 
 
+# Unicode category Cc (a fixed set: U+0000-001F, U+007F-009F) less \t \n \x0b \f \r
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def looks_binary(text: str) -> bool:
     """True when decoded text is full of control characters (random or binary bytes)."""
     sample = text[:20000]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\x0b")
+    bad = len(_CONTROL.findall(sample))
     bad += sample.count("\ufffd")
     return bad > max(2, len(sample) // 200)
 
