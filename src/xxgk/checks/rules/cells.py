@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ...report.model import CellStatus
-from ..describe import cell_name, column_label, row_label
+from ..describe import cell_name, column_label, row_at, row_label
 from ..model import CheckContext, Rule, Severity, rule
 
 
@@ -33,25 +33,47 @@ def blank(ctx: CheckContext, r: Rule):
         )
 
 
+def _reason(ctx: CheckContext, key: str) -> str:
+    """Why the reader could not take the cell's text as a number ("件数不应有小数")."""
+    for w in ctx.report.warnings:
+        if w.code == "cell.unreadable" and w.key == key:
+            reason = w.message.split("：")[1] if w.message.count("：") >= 2 else ""
+            return f"（{reason}）" if reason else ""
+    return ""
+
+
 @rule("cell.unreadable", Severity.ERROR, "数字无法读取")
 def unreadable(ctx: CheckContext, r: Rule):
     spec = ctx.report.spec
-    for key in spec.cell_keys:
-        cell = ctx.report.cells[key]
-        if cell.status is not CellStatus.UNREADABLE:
+    for (table_key, row_key), keys in _by_row(ctx, CellStatus.UNREADABLE):
+        keys = tuple(keys)
+        raws = {ctx.report.cells[k].raw for k in keys}
+        table = spec.table_by_key[table_key]
+        if len(keys) > 1 and len(raws) == 1:
+            # a whole row read as one run of digits (or with too many/few numbers): one finding for the row
+            name = row_label(table, row_key)
+            where = f"{table.title}“{name}”行" if name else f"{table.title}数据行"
+            yield r.finding(
+                f"{where}的内容“{(raws.pop() or '').strip()}”无法确定对应到{len(keys)}个栏目的数字，该行未读取，请核对原表并分栏填写",
+                table=table_key,
+                row=row_key or None,
+                cells=keys,
+            )
             continue
-        table, _, row, col = spec.cell_spec[key]
-        yield r.finding(
-            f"{cell_name(spec, key)}的内容“{cell.raw}”无法读成数字，请核实",
-            table=table.key,
-            row=row.key or None,
-            column=col.key,
-            cells=(key,),
-        )
+        for key in keys:
+            cell = ctx.report.cells[key]
+            yield r.finding(
+                f"{cell_name(spec, key)}的内容“{cell.raw}”无法读成数字{_reason(ctx, key)}，请核实",
+                table=table_key,
+                row=row_key or None,
+                column=spec.cell_spec[key][3].key,
+                cells=(key,),
+            )
 
 
 @rule("cell.split_digits", Severity.INFO, "连写数字按勾稽关系拆分")
 def split_digits(ctx: CheckContext, r: Rule):
     for w in ctx.report.warnings:
         if w.code == "digits.split":
-            yield r.finding(w.message)
+            table, row, keys = row_at(ctx.report, w.loc, CellStatus.SPLIT)
+            yield r.finding(f"{w.message}，请核对原表", table=table, row=row, cells=keys)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..describe import row_at
 from ..model import CheckContext, Rule, Severity, rule
 
 _KINDS = {"wording": "措辞不同", "variant": "使用了非标准写法", "traditional": "使用了繁体字", "format": "格式不同"}
@@ -43,4 +44,5 @@ def numbering(ctx: CheckContext, r: Rule):
 def unrecognised(ctx: CheckContext, r: Rule):
     for w in ctx.report.warnings:
         if w.code == "label.positional":
-            yield r.finding(w.message)
+            table, row, keys = row_at(ctx.report, w.loc)
+            yield r.finding(f"{w.message}，请核对该行数字是否属于此行", table=table, row=row, cells=keys)
