@@ -69,7 +69,7 @@ def _month_day(value: object, where: str) -> tuple[int, int]:
         if not (1 <= month <= 12 and 1 <= day <= 31):
             raise ValueError
     except ValueError:
-        raise ConfigError(f"配置 {where} 应为“月-日”，如 \"01-31\"，实际为 {value!r} (bad month-day)") from None
+        raise ConfigError(f"{where} 应为“月-日”，如 \"01-31\"，实际为 {value!r} (bad month-day)") from None
     return month, day
 
 
@@ -93,7 +93,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> CheckCon
             severities[rule_id] = Severity(str(sev))
         except ValueError:
             raise ConfigError(f"{path}：规则 {rule_id} 的级别 {sev!r} 无效，应为 error、warning 或 info (bad severity)") from None
-    deadlines = {k: _month_day(v, f"[deadlines] {k}") for k, v in data.get("deadlines", {}).items()}
+    deadlines = {k: _month_day(v, f"{path}：[deadlines] {k}") for k, v in data.get("deadlines", {}).items()}
     unknown = set(deadlines) - {"department", "government"}
     if unknown:
         raise ConfigError(f"{path}：[deadlines] 只能设置 department 和 government (unknown: {', '.join(sorted(unknown))})")

@@ -57,8 +57,10 @@ class Finding:
             "message": self.message,
             "location": self.location,
         }
-        if self.expected is not None or self.actual is not None:
+        # numbers compared: both sides; a lone suspicious value (unit.*): that value only, no null
+        if self.expected is not None:
             out["expected"] = self.expected
+        if self.actual is not None:
             out["actual"] = self.actual
         if self.cells:
             out["cells"] = list(self.cells)

@@ -28,8 +28,10 @@ def late(ctx: CheckContext, r: Rule):
         return
     if report.published > due:
         who = "本级人民政府" if kind == "government" else "政府部门"
+        basis = "本地规定" if kind in ctx.deadlines else "《政府信息公开条例》第四十九条规定"
         yield r.finding(
-            f"报告落款日期为{report.published.isoformat()}，晚于{who}年度报告的公布期限{due.isoformat()}",
+            f"报告落款日期为{report.published.isoformat()}，晚于{basis}的{who}年度报告公布期限{due.isoformat()}"
+            f"（晚{(report.published - due).days}天）",
         )
 
 
