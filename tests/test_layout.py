@@ -50,3 +50,14 @@ def test_layout_matches_official_blank_template(shared_corpus):
                 official.add((r, c, cell.rowspan, cell.colspan, simplify(cell.text)))
         mine = {(c.row, c.col, c.rowspan, c.colspan, simplify(c.text)) for c in table_layout(spec).cells}
         assert mine == official, spec.key
+
+
+def test_column_kinds_are_declared_kinds():
+    from xxgk.templates.model import CellKind
+
+    for spec in TEMPLATES.values():
+        kinds = {key: col.kind for key, (_, _, _, col) in spec.cell_spec.items()}
+        assert all(isinstance(k, CellKind) for k in kinds.values())
+    assert GOV2021.cell_spec["t2.admin_fees.amount"][3].kind is CellKind.MONEY
+    assert GOV2019.cell_spec["t2.admin_license.delta_items"][3].kind is CellKind.SIGNED
+    assert GOV2021.cell_spec["t3.new_received.other_org"][3].variants == ("其它",)

@@ -54,8 +54,8 @@ T3_COLUMNS = (
     ColumnSpec("research_institution", "科研机构", groups=(APPLICANT, ORGS)),
     ColumnSpec("social_welfare_org", "社会公益组织", groups=(APPLICANT, ORGS)),
     ColumnSpec("legal_service_org", "法律服务机构", groups=(APPLICANT, ORGS)),
-    ColumnSpec("other_org", "其他", ("其它",), groups=(APPLICANT, ORGS)),
-    ColumnSpec("total", "总计", ("合计",), groups=(APPLICANT,), total_rule="identity.row_total"),
+    ColumnSpec("other_org", "其他", variants=("其它",), groups=(APPLICANT, ORGS)),
+    ColumnSpec("total", "总计", variants=("合计",), groups=(APPLICANT,), total_rule="identity.row_total"),
 )
 
 RESULTS = "三、本年度办理结果"
@@ -138,7 +138,7 @@ def _t4_group(prefix: str, groups: tuple[str, ...]) -> tuple[ColumnSpec, ...]:
         ColumnSpec(f"{prefix}.corrected", "结果纠正", groups=groups),
         ColumnSpec(f"{prefix}.other", "其他结果", groups=groups),
         ColumnSpec(f"{prefix}.pending", "尚未审结", groups=groups),
-        ColumnSpec(f"{prefix}.total", "总计", ("合计",), groups=groups, total_rule="identity.t4_total"),
+        ColumnSpec(f"{prefix}.total", "总计", variants=("合计",), groups=groups, total_rule="identity.t4_total"),
     )
 
 

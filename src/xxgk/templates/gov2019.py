@@ -12,7 +12,7 @@ _DOC_COLUMNS = (
 )
 _ITEM_COLUMNS = (
     ColumnSpec("prev_year_items", "上一年项目数量"),
-    ColumnSpec("delta_items", "本年增/减", CellKind.SIGNED, variants=("本年增减", "本年增/减数量")),
+    ColumnSpec("delta_items", "本年增/减", kind=CellKind.SIGNED, variants=("本年增减", "本年增/减数量")),
     ColumnSpec("decisions", "处理决定数量", variants=("本年处理决定数量",)),
 )
 
@@ -52,7 +52,7 @@ T2 = TableSpec(
                 ColumnSpec(
                     "total_amount",
                     "采购总金额",
-                    CellKind.MONEY,
+                    kind=CellKind.MONEY,
                     unit="万元",
                     variants=("采购总金额（单位：万元，保留4位小数）", "采购总金额（单位：万元）"),
                 ),

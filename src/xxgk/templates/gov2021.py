@@ -39,7 +39,7 @@ T2 = TableSpec(
                 ColumnSpec(
                     "amount",
                     "本年收费金额（单位：万元）",
-                    CellKind.MONEY,
+                    kind=CellKind.MONEY,
                     unit="万元",
                     variants=("本年收费金额（单位：万元，保留4位小数）", "本年收费金额"),
                 ),

@@ -12,7 +12,7 @@ and a table may state further equalities (表三's note: 一 + 二 = 三 + 四).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import Enum
 from functools import cached_property
 
@@ -29,6 +29,7 @@ class CellKind(str, Enum):
 class ColumnSpec:
     key: str
     label: str
+    _: KW_ONLY  # everything else by name: a positional tuple must never land in ``kind``
     kind: CellKind = CellKind.COUNT
     unit: str | None = None
     variants: tuple[str, ...] = ()
