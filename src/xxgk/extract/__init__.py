@@ -68,7 +68,7 @@ def extract(doc: Document, source: SourceInfo | None = None) -> Report:
     pending: list[PendingSplit] = []
     found_any = False
     for table in spec.tables:
-        result = TableReader(table, spec.identities).read(rows_by_table.get(table.key, []))
+        result = _reader(table, spec.identities).read(rows_by_table.get(table.key, []))
         if not rows_by_table.get(table.key):
             result.deviations = [Deviation("missing_table", table.key, table.title, None)]
             warnings.append(ParseWarning("table.missing", f"没有找到{table.title}"))
@@ -142,6 +142,17 @@ def _table_labels(spec: TableSpec) -> _TableLabels:
     if entry is None or entry[0] is not spec:
         entry = _TABLE_LABELS[id(spec)] = (spec, _TableLabels(spec))  # holding spec keeps its id unique
     return entry[1]
+
+
+_READERS: dict[tuple[int, int], tuple[TableSpec, tuple, TableReader]] = {}
+
+
+def _reader(table: TableSpec, identities: tuple) -> TableReader:
+    """The reader of one template table, built once: a TableReader keeps no state between reads."""
+    entry = _READERS.get((id(table), id(identities)))
+    if entry is None or entry[0] is not table or entry[1] is not identities:
+        entry = _READERS[(id(table), id(identities))] = (table, identities, TableReader(table, identities))
+    return entry[2]
 
 
 def _table_score(table: Table, spec: TableSpec) -> float:
