@@ -12,9 +12,18 @@ MAX_ZIP_PART_BYTES = 64 * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = 128 * 1024 * 1024
 #: most entries a zip container may list
 MAX_ZIP_ENTRIES = 5000
+#: most markup elements in one HTML page or one Word XML part (a real report has a few tens of
+#: thousands at most); counted while parsing, so the parsed tree never grows past it
+MAX_ELEMENTS = 500_000
+#: most lines a text file may have
+MAX_LINES = 1_000_000
 #: most blocks (paragraphs + tables) a document may have
 MAX_BLOCKS = 200_000
-#: most cells one table may have
+#: most cells one table may have, counting every slot a merged cell covers
 MAX_TABLE_CELLS = 100_000
+#: most cells all the tables of one document may have together
+MAX_CELLS = 500_000
 #: widest span honoured in a table (larger spans are clamped to 1)
 MAX_SPAN = 64
+#: seconds the command line spends on one file before giving up (0 = no limit)
+MAX_SECONDS = float(os.environ.get("XXGK_MAX_SECONDS", 120))

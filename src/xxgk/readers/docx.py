@@ -1,10 +1,12 @@
 """Word (.docx) files.
 
 The main document part is read straight from the zip container with bounded reads (a zip bomb
-or a part that lies about its size stops at the limit) and parsed by lxml without entity
-expansion or network access.  python-docx is not used for reading: it loads every part whole
-and does not expose what this reader needs (vertical merges as spans, text boxes, nested
-tables).
+or a part that lies about its size stops at the limit; bzip2 and LZMA parts, which zipfile
+cannot inflate in bounded steps, are refused) and parsed by lxml as it is inflated, without
+entity expansion or network access, counting elements so the tree stays bounded.  The body is
+walked with an explicit stack, so nesting depth costs no recursion.  python-docx is not used
+for reading: it loads every part whole and does not expose what this reader needs (vertical
+merges as spans, text boxes, nested tables).
 
 * ``w:gridSpan`` becomes a column span and ``w:vMerge`` a row span of the cell where it starts;
 * tables whose cells hold tables are layout tables and are flattened;
@@ -15,16 +17,18 @@ tables).
 
 from __future__ import annotations
 
-import io
+import itertools
 import posixpath
 import zipfile
+import zlib
 
 from lxml import etree
 
 from .. import limits
 from ..document import Cell, Document, Location, Paragraph, Table
 from ..errors import UnreadableInput
-from .layout import is_layout_table
+from .layout import LAYOUT_CELL_TEXT, is_layout_table
+from .ziparchive import open_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -42,49 +46,81 @@ TXBX = _w("txbxContent")
 FALLBACK = f"{{{MC}}}Fallback"
 SKIP = {_w("del"), _w("delText"), _w("instrText"), _w("rPr"), _w("pPr"), _w("tblPr"), _w("tcPr"), _w("trPr"), FALLBACK}
 
-_PARSER = etree.XMLParser(
+_PARSER_OPTIONS = dict(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True
 )
+#: Word writes its parts deflated (or stored); bzip2 and LZMA parts are refused because
+#: :mod:`zipfile` decompresses a whole compressed block of them at once, unbounded
+_COMPRESSIONS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+#: what reading a damaged or encrypted part raises
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
+               ValueError, zlib.error)  # fmt: skip
+_TOO_LARGE = "Word 文件解压后过大，疑似压缩炸弹 (zip part too large)"
+_CHUNK = 1 << 16
 
 
 class _Zip:
     """Bounded reads from a zip container."""
 
     def __init__(self, data: bytes):
-        try:
-            self.zf = zipfile.ZipFile(io.BytesIO(data))
-            infos = self.zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-            raise UnreadableInput(f"Word 文件已损坏，无法打开 (corrupt zip: {exc})") from None
-        if len(infos) > limits.MAX_ZIP_ENTRIES:
-            raise UnreadableInput("Word 文件包含的部件过多，疑似恶意文件 (too many zip entries)")
-        self.names = {i.filename for i in infos}
+        self.zf = open_zip(data)
+        self.names = {i.filename for i in self.zf.infolist()}
         self.total = 0
 
-    def read(self, name: str) -> bytes:
+    def _chunks(self, name: str):
+        """The decompressed bytes of part ``name``, chunk by chunk, within the size limits."""
         try:
             info = self.zf.getinfo(name)
         except KeyError:
-            raise UnreadableInput(f"Word 文件缺少部件 {name} (missing part)") from None
+            raise UnreadableInput(f"Word 文件缺少部件 {name!r} (missing part)") from None
         if info.file_size > limits.MAX_ZIP_PART_BYTES:
-            raise UnreadableInput("Word 文件解压后过大，疑似压缩炸弹 (zip part too large)")
-        out = bytearray()
+            raise UnreadableInput(_TOO_LARGE)
+        if info.compress_type not in _COMPRESSIONS:
+            raise UnreadableInput(f"Word 文件使用了不支持的压缩方式 (unsupported zip compression method {info.compress_type})")
+        size = 0
         try:
             with self.zf.open(info) as fh:
-                while chunk := fh.read(1 << 16):
-                    out += chunk
+                while chunk := fh.read(_CHUNK):
+                    size += len(chunk)
                     self.total += len(chunk)
-                    if len(out) > limits.MAX_ZIP_PART_BYTES or self.total > limits.MAX_ZIP_TOTAL_BYTES:
-                        raise UnreadableInput("Word 文件解压后过大，疑似压缩炸弹 (zip part too large)")
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise UnreadableInput(f"Word 文件已损坏，无法读取 (corrupt zip part {name}: {exc})") from None
-        return bytes(out)
+                    if size > limits.MAX_ZIP_PART_BYTES or self.total > limits.MAX_ZIP_TOTAL_BYTES:
+                        raise UnreadableInput(_TOO_LARGE)
+                    yield chunk
+        except _ZIP_ERRORS as exc:
+            raise UnreadableInput(f"Word 文件已损坏，无法读取 (corrupt zip part {name!r}: {exc})") from None
+
+    def read(self, name: str) -> bytes:
+        return b"".join(self._chunks(name))
 
     def xml(self, name: str) -> etree._Element:
+        """Parse part ``name`` as it is decompressed, counting elements so the tree stays bounded."""
+        parser = etree.XMLPullParser(events=("start",), **_PARSER_OPTIONS)
+        elements = 0
         try:
-            return etree.fromstring(self.read(name), parser=_PARSER)
+            for chunk in self._chunks(name):
+                parser.feed(chunk)
+                for _ in parser.read_events():
+                    elements += 1
+                if elements > limits.MAX_ELEMENTS:
+                    raise UnreadableInput("Word 文件内容过多，超出处理上限 (too many XML elements)")
+            root = parser.close()
         except etree.XMLSyntaxError as exc:
-            raise UnreadableInput(f"Word 文件内容格式错误 (malformed XML in {name}: {exc})") from None
+            raise UnreadableInput(_xml_problem(exc, name)) from None
+        if root is None:
+            raise UnreadableInput(f"Word 文件内容格式错误 (empty XML part {name!r})")
+        return root
+
+
+def _xml_problem(exc: etree.XMLSyntaxError, name: str) -> str:
+    """The user's message for an XML error (libxml2's own text names parser options)."""
+    text = str(exc)
+    low = text.lower()
+    if "amplification" in low or ("entity" in low and ("loop" in low or "exceeded" in low)):
+        return f"Word 文件含有层层展开的实体定义，疑似恶意文件 (XML entity expansion refused in {name!r})"
+    if "depth" in low:
+        return f"Word 文件结构嵌套过深，无法读取 (XML nesting too deep in {name!r})"
+    reason = text.split(",", 1)[0].strip() or "syntax error"
+    return f"Word 文件内容格式错误 (malformed XML in {name!r}: {reason})"
 
 
 def is_docx(names: set[str]) -> bool:
@@ -117,26 +153,40 @@ def _title(z: _Zip) -> str | None:
 
 
 class _Walker:
+    """Walks the body in document order with an explicit stack (no recursion, whatever the nesting)."""
+
     def __init__(self) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.tables = 0
         self.paragraphs = 0
+        self.cells = 0
 
     def body(self, container: etree._Element) -> None:
-        for child in container:
+        # each entry iterates over elements holding body content (paragraphs, tables, wrappers)
+        stack = [iter(container)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
             tag = child.tag
             if tag == P:
-                self.paragraph(child)
+                boxes = self.paragraph(child)
+                if boxes:  # text boxes are read after the paragraph that anchors them
+                    stack.append(itertools.chain.from_iterable(boxes))
             elif tag == TBL:
-                self.table(child)
+                flattened = self.table(child)
+                if flattened:  # a layout table: its cells are read as body content
+                    stack.append(itertools.chain.from_iterable(flattened))
             elif tag in SKIP or not isinstance(tag, str):
                 continue
             else:  # w:sdt, w:sdtContent, w:customXml, w:ins ... hold body content
-                self.body(child)
+                stack.append(iter(child))
             if len(self.blocks) > limits.MAX_BLOCKS:
                 raise UnreadableInput("Word 文件内容过多，超出处理上限 (too many blocks)")
 
-    def paragraph(self, p: etree._Element) -> None:
+    def paragraph(self, p: etree._Element) -> list[etree._Element]:
+        """Add the paragraph; returns the text boxes it anchors."""
         boxes: list[etree._Element] = []
         text = _run_text(p, boxes)
         index = self.paragraphs
@@ -144,32 +194,25 @@ class _Walker:
         text = text.strip()
         if text:
             self.blocks.append(Paragraph(text, Location(line=index + 1)))
-        for box in boxes:
-            self.body(box)
+        return boxes
 
-    def table(self, tbl: etree._Element) -> None:
+    def table(self, tbl: etree._Element) -> list[etree._Element] | None:
+        """Add a data table; for a layout table return its cells (to be read as body content)."""
         trs = [tr for tr in _children(tbl, TR)]
         tcs = [[tc for tc in _children(tr, TC)] for tr in trs]
-        if is_layout_table(
-            (any(True for _ in tc.iter(TBL)), sum(len(t.text or "") for t in tc.iter(T))) for row in tcs for tc in row
-        ):
-            for row in tcs:
-                for tc in row:
-                    self.body(tc)
-            return
+        if sum(len(row) for row in tcs) > limits.MAX_TABLE_CELLS:
+            raise UnreadableInput("表格过大，超出处理上限 (table too large)")
+        if is_layout_table(_layout_facts(tc) for row in tcs for tc in row):
+            return [tc for row in tcs for tc in row]
         index = self.tables
         self.tables += 1
         # first pass: cells with their grid columns; vMerge continuations extend the cell above
         origin: dict[int, list] = {}  # grid column -> [cell fields] of the open vertical merge
         rows: list[list[list]] = []
-        count = 0
         for r, (tr, row_tcs) in enumerate(zip(trs, tcs)):
             grid = _grid_before(tr)
             out: list[list] = []
             for c, tc in enumerate(row_tcs):
-                count += 1
-                if count > limits.MAX_TABLE_CELLS:
-                    raise UnreadableInput("表格过大，超出处理上限 (table too large)")
                 span, vmerge = _tc_props(tc)
                 if vmerge == "continue" and grid in origin:
                     origin[grid][2] += 1
@@ -182,17 +225,47 @@ class _Walker:
                         origin[grid] = fields
                 grid += span
             rows.append(out)
-        cells = tuple(tuple(Cell(t, loc, rowspan=min(rs, limits.MAX_SPAN), colspan=cs) for t, loc, rs, cs in row) for row in rows)
+        cells = tuple(
+            tuple(Cell(t, loc, rowspan=min(rs, limits.MAX_SPAN), colspan=cs) for t, loc, rs, cs in row) for row in rows
+        )
+        area = sum(c.rowspan * c.colspan for row in cells for c in row)
+        if area > limits.MAX_TABLE_CELLS:
+            raise UnreadableInput("表格过大，超出处理上限 (table too large)")
+        self.cells += area
+        if self.cells > limits.MAX_CELLS:
+            raise UnreadableInput("Word 文件中的表格过多，超出处理上限 (too many table cells)")
         self.blocks.append(Table(cells, index=index, loc=Location(table=index)))
+        return None
+
+
+def _layout_facts(tc: etree._Element) -> tuple[bool, int]:
+    """(holds a table, text length) as :func:`is_layout_table` wants them, looking no further than needed."""
+    if any(True for _ in tc.iter(TBL)):
+        return True, 0
+    return False, _text_length(tc)
+
+
+def _text_length(tc: etree._Element) -> int:
+    """Length of the text in a cell, counted only as far as telling a layout cell needs."""
+    n = 0
+    for t in tc.iter(T):
+        n += len(t.text or "")
+        if n > LAYOUT_CELL_TEXT:
+            break
+    return n
 
 
 def _children(el: etree._Element, tag: str):
     """Direct children with ``tag``, looking through content controls and custom XML wrappers."""
-    for child in el:
-        if child.tag == tag:
+    stack = [iter(el)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child.tag == tag:
             yield child
         elif isinstance(child.tag, str) and child.tag not in SKIP and child.tag not in (P, TBL, TR, TC):
-            yield from _children(child, tag)
+            stack.append(iter(child))
 
 
 def _grid_before(tr: etree._Element) -> int:
@@ -226,43 +299,45 @@ def _tc_props(tc: etree._Element) -> tuple[int, str | None]:
 
 def _run_text(p: etree._Element, boxes: list[etree._Element]) -> str:
     parts: list[str] = []
-
-    def visit(el: etree._Element) -> None:
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in SKIP:
-                continue
-            if tag == T:
-                parts.append(child.text or "")
-            elif tag == TAB:
-                parts.append(" ")
-            elif tag in (BR, CR):
-                parts.append("\n")
-            elif tag == TXBX:
-                boxes.append(child)
-            elif tag in (P, TBL):
-                continue
-            else:
-                visit(child)
-
-    visit(p)
+    stack = [iter(p)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        tag = child.tag
+        if not isinstance(tag, str) or tag in SKIP:
+            continue
+        if tag == T:
+            parts.append(child.text or "")
+        elif tag == TAB:
+            parts.append(" ")
+        elif tag in (BR, CR):
+            parts.append("\n")
+        elif tag == TXBX:
+            boxes.append(child)
+        elif tag in (P, TBL):
+            continue
+        else:
+            stack.append(iter(child))
     return "".join(parts)
 
 
 def _cell_text(tc: etree._Element) -> str:
     lines: list[str] = []
-
-    def walk(el: etree._Element) -> None:
-        for child in el:
-            if child.tag == P:
-                boxes: list[etree._Element] = []
-                lines.append(_run_text(child, boxes).strip())
-                for box in boxes:
-                    walk(box)
-            elif isinstance(child.tag, str) and child.tag not in SKIP:
-                walk(child)
-
-    walk(tc)
+    stack = [iter(tc)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if child.tag == P:
+            boxes: list[etree._Element] = []
+            lines.append(_run_text(child, boxes).strip())
+            if boxes:
+                stack.append(itertools.chain.from_iterable(boxes))
+        elif isinstance(child.tag, str) and child.tag not in SKIP:
+            stack.append(iter(child))
     return "\n".join(x for x in lines if x)
 
 

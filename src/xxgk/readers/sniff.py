@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import zipfile
-import io
 
 from ..errors import UnreadableInput
+from .ziparchive import open_zip
 
 _HTML_MARKERS = re.compile(
     r"<\s*(!doctype\s+html|html|head|body|meta|table|div|p|span|title|br|center|font|article|section)[\s>/]",
@@ -23,10 +22,7 @@ def sniff(data: bytes) -> str:
         raise UnreadableInput("文件为空 (empty file)")
     head = data[:8]
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            raise UnreadableInput("压缩文件已损坏，无法打开 (corrupt zip container)") from None
+        names = set(open_zip(data).namelist())
         if any(n.startswith("word/") for n in names):
             return "docx"
         if any(n.startswith("xl/") for n in names):
