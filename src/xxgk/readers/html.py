@@ -8,19 +8,22 @@ Navigation and footers simply become paragraphs and tables the extractor does no
 Word-pasted markup is harmless here: comments (and so conditional comments) are dropped,
 ``<o:p>`` and other unknown tags are inline, ``&nbsp;`` is whitespace, ``<br>`` and ``<p>``
 inside a cell become line breaks in its text, and runs split over several spans join up.
+
+Hostile pages stay bounded: the parser counts elements as it builds the tree (stopping at
+:data:`~xxgk.limits.MAX_ELEMENTS`), DTD entities are never expanded, and the walk uses an
+explicit stack, so nesting depth costs no recursion.
 """
 
 from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from .. import limits
 from ..document import Cell, Document, Location, Paragraph, Table
 from ..errors import UnreadableInput
-from .layout import is_layout_table
+from .layout import LAYOUT_CELL_TEXT, is_layout_table
 
 _SKIP = {
     "script", "style", "noscript", "head", "template", "iframe", "object", "embed", "svg",
@@ -36,6 +39,7 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u200b\ufeff]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CHUNK = 1 << 16
 _META_NAMES = {"articletitle", "pubdate", "contentsource", "sitename", "columnname", "author", "description"}
 
 
@@ -48,24 +52,30 @@ def _span(value: str | None) -> int:
 
 
 class _Walker:
+    """Walks the page in document order with an explicit stack (no recursion, whatever the nesting)."""
+
     def __init__(self) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.buf: list[str] = []
         self.buf_line: int | None = None
         self.buf_style: str | None = None
         self.tables = 0
+        self.cells = 0
 
     # paragraphs -----------------------------------------------------------------------------
     def flush(self) -> None:
         if self.buf:
             text = _WS.sub(" ", "".join(self.buf)).strip()
             if text:
-                self.blocks.append(Paragraph(text, Location(line=self.buf_line), self.buf_style))
-                if len(self.blocks) > limits.MAX_BLOCKS:
-                    raise UnreadableInput("网页内容过多，超出处理上限 (too many blocks)")
+                self.add_block(Paragraph(text, Location(line=self.buf_line), self.buf_style))
         self.buf = []
         self.buf_line = None
         self.buf_style = None
+
+    def add_block(self, block: Paragraph | Table) -> None:
+        self.blocks.append(block)
+        if len(self.blocks) > limits.MAX_BLOCKS:
+            raise UnreadableInput("网页内容过多，超出处理上限 (too many blocks)")
 
     def add_text(self, text: str | None, line: int | None) -> None:
         if text:
@@ -74,70 +84,94 @@ class _Walker:
             self.buf.append(text)
 
     # tree walk ------------------------------------------------------------------------------
-    def walk(self, el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.rsplit("}", 1)[-1].lower() if tag else ""
+    def walk(self, root: etree._Element) -> None:
+        """Visit ``root`` and everything in it.
+
+        :meth:`visit` returns a generator for an element whose content is to be walked: it
+        yields the children to visit in turn and does the element's closing work when resumed
+        after the last one.  The stack holds these generators, one per open element.
+        """
+        stack = []
+        first = self.visit(root)
+        if first is not None:
+            stack.append(first)
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
+            frame = self.visit(child)
+            if frame is not None:
+                stack.append(frame)
+
+    def visit(self, el: etree._Element):
+        tag = _local(el)
         if not tag:  # comment or processing instruction: keep only the tail
             self.add_text(el.tail, getattr(el, "sourceline", None))
-            return
+            return None
         if tag in _SKIP or _HIDDEN.search(el.get("style") or ""):
             self.add_text(el.tail, el.sourceline)
-            return
+            return None
         if tag == "table":
             self.flush()
-            if is_layout_table(
-                (_has_nested_table(td), len(td.text_content())) for tr in _rows_of(el) for td in _cells_of(tr)
-            ):
-                for row in _rows_of(el):
-                    for cell in _cells_of(row):
-                        self.walk_children(cell)
-                        self.flush()
-            else:
-                self.table(el)
+            rows = [_cells_of(tr) for tr in _rows_of(el)]
+            if sum(len(r) for r in rows) > limits.MAX_TABLE_CELLS:
+                raise UnreadableInput("表格过大，超出处理上限 (table too large)")
+            if is_layout_table(_layout_facts(td) for row in rows for td in row):
+                return self.layout_table(el, rows)
+            self.table(el, rows)
             self.add_text(el.tail, el.sourceline)
-            return
+            return None
         if tag == "br":
             self.flush()
             self.add_text(el.tail, el.sourceline)
-            return
+            return None
+        return self.element(el, tag)
+
+    def element(self, el: etree._Element, tag: str):
         block = tag in _BLOCK
         if block:
             self.flush()
             if tag in _HEADINGS:
                 self.buf_style = "heading"
         self.add_text(el.text, el.sourceline)
-        for child in el:
-            self.walk(child)
+        yield from el
         if block:
             self.flush()
         self.add_text(el.tail, el.sourceline)
 
-    def walk_children(self, el: etree._Element) -> None:
-        self.add_text(el.text, el.sourceline)
-        for child in el:
-            self.walk(child)
+    def layout_table(self, el: etree._Element, rows: list[list[etree._Element]]):
+        """A table used for layout: each cell's content is read as if it stood alone."""
+        for row in rows:
+            for cell in row:
+                self.add_text(cell.text, cell.sourceline)
+                yield from cell
+                self.flush()
+        self.add_text(el.tail, el.sourceline)
 
-    def table(self, el: etree._Element) -> None:
+    def table(self, el: etree._Element, tds: list[list[etree._Element]]) -> None:
         index = self.tables
         self.tables += 1
         rows: list[tuple[Cell, ...]] = []
-        count = 0
-        for r, tr in enumerate(_rows_of(el)):
+        area = 0
+        for r, tr in enumerate(tds):
             cells = []
-            for c, td in enumerate(_cells_of(tr)):
-                count += 1
-                if count > limits.MAX_TABLE_CELLS:
-                    raise UnreadableInput("表格过大，超出处理上限 (table too large)")
-                cells.append(
-                    Cell(
-                        _cell_text(td),
-                        Location(line=td.sourceline, table=index, row=r, col=c),
-                        rowspan=_span(td.get("rowspan")),
-                        colspan=_span(td.get("colspan")),
-                    )
+            for c, td in enumerate(tr):
+                cell = Cell(
+                    _cell_text(td),
+                    Location(line=td.sourceline, table=index, row=r, col=c),
+                    rowspan=_span(td.get("rowspan")),
+                    colspan=_span(td.get("colspan")),
                 )
+                area += cell.rowspan * cell.colspan
+                if area > limits.MAX_TABLE_CELLS:
+                    raise UnreadableInput("表格过大，超出处理上限 (table too large)")
+                cells.append(cell)
             rows.append(tuple(cells))
-        self.blocks.append(Table(tuple(rows), index=index, loc=Location(line=el.sourceline, table=index)))
+        self.cells += area
+        if self.cells > limits.MAX_CELLS:
+            raise UnreadableInput("网页中的表格过多，超出处理上限 (too many table cells)")
+        self.add_block(Table(tuple(rows), index=index, loc=Location(line=el.sourceline, table=index)))
 
 
 def _local(el: etree._Element) -> str:
@@ -163,48 +197,90 @@ def _has_nested_table(cell: etree._Element) -> bool:
     return any(True for _ in cell.iter("table"))
 
 
+def _layout_facts(cell: etree._Element) -> tuple[bool, int]:
+    """(holds a table, text length) as :func:`is_layout_table` wants them, looking no further than needed."""
+    if _has_nested_table(cell):
+        return True, 0
+    return False, _text_length(cell)
+
+
+def _text_length(cell: etree._Element) -> int:
+    """Length of the text in a cell, counted only as far as telling a layout cell needs."""
+    n = 0
+    for text in cell.itertext():
+        n += len(text)
+        if n > LAYOUT_CELL_TEXT:
+            break
+    return n
+
+
 _CELL_BREAKS = {"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
+_CLOSE = object()  # marks the end of an element's content on the stack
 
 
 def _cell_text(td: etree._Element) -> str:
     """Text of a cell: runs joined as they are, line breaks where the cell had <br> or <p>."""
     parts: list[str] = []
-
-    def visit(el: etree._Element) -> None:
-        name = _local(el)
-        if name in _SKIP or (name and _HIDDEN.search(el.get("style") or "")):
-            pass
-        elif name:
-            if name in _CELL_BREAKS:
-                parts.append("\n")
-            if el.text:
-                parts.append(el.text)
-            for child in el:
-                visit(child)
-            if name in _CELL_BREAKS:
-                parts.append("\n")
-        if el.tail:
-            parts.append(el.tail)
-
     if td.text:
         parts.append(td.text)
-    for child in td:
-        visit(child)
+    # the stack holds elements still to visit (last first) and (_CLOSE, element) entries
+    # that finish an element once its children are done
+    stack: list = list(reversed(td))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            el = item[1]
+            if _local(el) in _CELL_BREAKS:
+                parts.append("\n")
+            if el.tail:
+                parts.append(el.tail)
+            continue
+        el = item
+        name = _local(el)
+        if name in _SKIP or (name and _HIDDEN.search(el.get("style") or "")) or not name:
+            if el.tail:
+                parts.append(el.tail)
+            continue
+        if name in _CELL_BREAKS:
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        stack.append((_CLOSE, el))
+        stack.extend(reversed(el))
     lines = [_WS.sub(" ", x).strip() for x in "".join(parts).split("\n")]
     return "\n".join(x for x in lines if x)
 
 
+def _parse(text: str) -> etree._Element:
+    """Parse the page, counting elements as they are built so the tree stays bounded."""
+    parser = etree.HTMLPullParser(
+        events=("start",), encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
+    )
+    elements = 0
+    data = text.encode("utf-8", errors="replace")
+    try:
+        for pos in range(0, len(data), _CHUNK):
+            parser.feed(data[pos : pos + _CHUNK])
+            for _ in parser.read_events():
+                elements += 1
+            if elements > limits.MAX_ELEMENTS:
+                raise UnreadableInput("网页元素过多，超出处理上限 (too many HTML elements)")
+        root = parser.close()
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        reason = str(exc).split("\n", 1)[0]
+        raise UnreadableInput(f"网页无法解析 (HTML could not be parsed: {reason})") from None
+    if root is None:
+        raise UnreadableInput("网页无法解析 (HTML could not be parsed: document is empty)")
+    return root
+
+
 def read_html(text: str, name: str | None = None) -> Document:
     text = _XML_DECL.sub("", text, count=1)
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False)
-    try:
-        root = lxml.html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise UnreadableInput(f"网页无法解析 (HTML could not be parsed: {exc})") from None
+    root = _parse(text)
     title = None
     meta: list[tuple[str, str]] = []
     for t in root.iter("title"):
-        title = _WS.sub(" ", t.text_content()).strip() or None
+        title = _WS.sub(" ", "".join(t.itertext())).strip() or None
         break
     for m in root.iter("meta"):
         key = (m.get("name") or m.get("property") or "").strip()
