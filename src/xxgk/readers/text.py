@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 
+from .. import limits
 from ..document import Cell, Document, Location, Paragraph, Table
+from ..errors import UnreadableInput
 
 _DEBRIS = re.compile(r"\[bookmark:[^\]]*\]")
 _CONTINUATION_MAX = 4  # a line without a tab continues the previous cell if it is this short
@@ -24,23 +26,38 @@ def _clean(line: str) -> str:
 
 
 def read_text(text: str, name: str | None = None) -> Document:
-    lines = [_clean(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.count("\n") >= limits.MAX_LINES:
+        raise UnreadableInput(f"文本行数过多（上限 {limits.MAX_LINES} 行），超出处理上限 (too many lines)")
+    lines = [_clean(x) for x in text.split("\n")]
+    del text
     blocks: list[Paragraph | Table] = []
+    tables = 0
+    cells = 0
     i = 0
     n = len(lines)
     while i < n:
         line = lines[i]
         if "\t" in line:
             j = _region_end(lines, i)
-            table = _table(lines, i, j, len([b for b in blocks if isinstance(b, Table)]))
+            table = _table(lines, i, j, tables)
             if table.rows:
+                size = sum(len(r) for r in table.rows)
+                if size > limits.MAX_TABLE_CELLS:
+                    raise UnreadableInput("表格过大，超出处理上限 (table too large)")
+                cells += size
+                if cells > limits.MAX_CELLS:
+                    raise UnreadableInput("文本中的表格过多，超出处理上限 (too many table cells)")
                 blocks.append(table)
+                tables += 1
             i = j
-            continue
-        stripped = line.strip().replace("\u3000", " ").strip()
-        if stripped:
-            blocks.append(Paragraph(stripped, Location(line=i + 1)))
-        i += 1
+        else:
+            stripped = line.strip().replace("\u3000", " ").strip()
+            if stripped:
+                blocks.append(Paragraph(stripped, Location(line=i + 1)))
+            i += 1
+        if len(blocks) > limits.MAX_BLOCKS:
+            raise UnreadableInput("文本内容过多，超出处理上限 (too many blocks)")
     return Document(tuple(blocks), name=name, format="text")
 
 
@@ -77,35 +94,64 @@ def _table(lines: list[str], start: int, end: int, index: int) -> Table:
     return Table(tuple(tuple(r) for r in rows if r), index=index, loc=Location(line=start + 1))
 
 
+def _too_large() -> UnreadableInput:
+    return UnreadableInput("表格过大，超出处理上限 (table too large)")
+
+
 def _cell_per_line(lines: list[str], start: int, end: int, index: int) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     row: list[Cell] = []
+    more: dict[int, list[str]] = {}  # continuation lines of the row's cells, joined once
+    count = 0
+
+    def close() -> None:
+        for c, extra in more.items():
+            cell = row[c]
+            row[c] = Cell("\n".join([cell.text, *extra]), cell.loc)
+        more.clear()
+        rows.append(row)
+
     for k in range(start, end):
         line = lines[k]
         if "\t" in line:
+            count += 1
+            if count > limits.MAX_TABLE_CELLS:
+                raise _too_large()
             text = line.lstrip("\t").strip()
             row.append(Cell(text, Location(line=k + 1, table=index, row=len(rows), col=len(row))))
         elif line.strip() == "":
             if row:
-                rows.append(row)
+                close()
                 row = []
         elif row:  # continuation of the previous cell's text
-            prev = row[-1]
-            row[-1] = Cell(prev.text + "\n" + line.strip(), prev.loc)
+            more.setdefault(len(row) - 1, []).append(line.strip())
     if row:
-        rows.append(row)
+        close()
     return rows
 
 
 def _row_per_line(lines: list[str], start: int, end: int, index: int) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
+    more: list[str] = []  # continuation lines of the last cell so far, joined once
+
+    def close() -> None:
+        if more and rows:
+            cell = rows[-1][-1]
+            rows[-1][-1] = Cell("\n".join([cell.text, *more]), cell.loc)
+        more.clear()
+
+    count = 0
     for k in range(start, end):
         line = lines[k]
         if "\t" in line:
+            count += line.count("\t") + 1
+            if count > limits.MAX_TABLE_CELLS:
+                raise _too_large()
+            close()
             parts = line.split("\t")
             r = len(rows)
             rows.append([Cell(p.strip(), Location(line=k + 1, table=index, row=r, col=c)) for c, p in enumerate(parts)])
         elif line.strip() and rows:
-            prev = rows[-1][-1]
-            rows[-1][-1] = Cell(prev.text + "\n" + line.strip(), prev.loc)
+            more.append(line.strip())
+    close()
     return rows
