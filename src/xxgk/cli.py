@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from . import __version__
+from . import __version__, limits
 from .errors import XxgkError
 
 app = typer.Typer(
@@ -26,10 +28,46 @@ class OutputFormat(str, Enum):
     text = "text"
 
 
+#: control characters (a newline in a file name, say) are shown escaped so a message stays one line
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
+_CONTROL |= {c: f"\\u{c:04x}" for c in (0x2028, 0x2029)}
+
+
+def one_line(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
 def fail(message: str, code: int = 2) -> None:
     """One line on stderr and the exit code: never a traceback."""
-    print(f"xxgk: {message}", file=sys.stderr)
+    print(f"xxgk: {one_line(message)}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException so that no ``except Exception`` on the way swallows it."""
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Give up on one file after ``seconds`` (no limit when 0 or where there is no SIGALRM)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise _OutOfTime()
+
+    try:
+        previous = signal.signal(signal.SIGALRM, alarm)
+    except ValueError:  # not the main thread
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def version_callback(value: bool) -> None:
@@ -57,7 +95,10 @@ def parse(
     from .report.textview import print_text
 
     try:
-        report = parse_report(file)
+        with deadline(limits.MAX_SECONDS):
+            report = parse_report(file)
+    except _OutOfTime:
+        fail(f"{file}: 处理超时（{limits.MAX_SECONDS:g} 秒），文件内容异常或过于复杂 (gave up after {limits.MAX_SECONDS:g} s)")
     except XxgkError as exc:
         fail(f"{file}: {exc.message}")
     except RecursionError:
