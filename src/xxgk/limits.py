@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import os
 
+
+def _env(name: str, default: float) -> float:
+    """A limit overridden from the environment; an unusable value keeps the default."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value >= 0 else default
+
+
 #: largest input file accepted (bytes); a real report is well under 20 MB even as a scanned PDF
-MAX_INPUT_BYTES = int(os.environ.get("XXGK_MAX_INPUT_BYTES", 64 * 1024 * 1024))
+MAX_INPUT_BYTES = int(_env("XXGK_MAX_INPUT_BYTES", 64 * 1024 * 1024))
 #: largest single decompressed part of a zip container (DOCX) that is read
 MAX_ZIP_PART_BYTES = 64 * 1024 * 1024
 #: largest total decompressed size read from one zip container
@@ -26,4 +37,4 @@ MAX_CELLS = 500_000
 #: widest span honoured in a table (larger spans are clamped to 1)
 MAX_SPAN = 64
 #: seconds the command line spends on one file before giving up (0 = no limit)
-MAX_SECONDS = float(os.environ.get("XXGK_MAX_SECONDS", 120))
+MAX_SECONDS = _env("XXGK_MAX_SECONDS", 120)
