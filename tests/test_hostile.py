@@ -677,7 +677,6 @@ def test_cli_is_bounded_on_a_backtracking_line(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="exponential backtracking in extract/rows.py _TRAILING_NUMBERS", strict=False)
 def test_library_parse_of_a_backtracking_line_is_bounded():
     code = f"import xxgk\ntry:\n    xxgk.parse({BACKTRACKING_LINE!r})\nexcept xxgk.XxgkError:\n    pass\n"
     subprocess.run([sys.executable, "-c", code], timeout=10, check=True, preexec_fn=_limit_memory)

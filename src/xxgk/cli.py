@@ -83,34 +83,113 @@ def main(
     """政府信息公开工作年度报告工具。"""
 
 
-@app.command()
-def parse(
-    file: Path = typer.Argument(..., help="报告文件：文本、网页（HTML）或 Word（.docx），按内容识别格式"),
-    format: OutputFormat = typer.Option(OutputFormat.json, "--format", "-f", help="输出格式：json 或 text"),
-    brief: bool = typer.Option(False, "--brief", help="JSON 只输出模板、年度、机关和三张表的数据"),
-) -> None:
-    """读取一份年度报告，输出表二、表三、表四的全部数据。"""
+def read_report(file: Path):
+    """(report, None) or (None, one-line reason): a bad file never stops a batch."""
     from .api import parse as parse_report
-    from .report.jsonio import dumps, report_to_dict
-    from .report.textview import print_text
 
     try:
         with deadline(limits.MAX_SECONDS):
-            report = parse_report(file)
+            return parse_report(file), None
     except _OutOfTime:
-        fail(f"{file}: 处理超时（{limits.MAX_SECONDS:g} 秒），文件内容异常或过于复杂 (gave up after {limits.MAX_SECONDS:g} s)")
+        return None, f"处理超时（{limits.MAX_SECONDS:g} 秒），文件内容异常或过于复杂 (gave up after {limits.MAX_SECONDS:g} s)"
     except XxgkError as exc:
-        fail(f"{file}: {exc.message}")
+        return None, exc.message
     except RecursionError:
-        fail(f"{file}: 文件结构嵌套过深，无法读取 (nesting too deep)")
+        return None, "文件结构嵌套过深，无法读取 (nesting too deep)"
     except MemoryError:
-        fail(f"{file}: 文件过大，内存不足 (out of memory)")
+        return None, "文件过大，内存不足 (out of memory)"
     except Exception as exc:  # a bug must still not print a traceback at the user
-        fail(f"{file}: 读取失败，内部错误 (internal error: {type(exc).__name__}: {exc})")
+        return None, f"读取失败，内部错误 (internal error: {type(exc).__name__}: {exc})"
+
+
+def report_error(file: Path, reason: str) -> None:
+    print(f"xxgk: {one_line(str(file))}: {one_line(reason)}", file=sys.stderr)
+
+
+@app.command()
+def parse(
+    files: list[Path] = typer.Argument(..., help="报告文件：文本、网页（HTML）或 Word（.docx），按内容识别格式；可给多个"),
+    format: OutputFormat = typer.Option(OutputFormat.json, "--format", "-f", help="输出格式：json 或 text"),
+    brief: bool = typer.Option(False, "--brief", help="JSON 只输出模板、年度、机关和三张表的数据"),
+) -> None:
+    """读取年度报告，输出表二、表三、表四的全部数据（每个数字附原文位置）。
+
+    一个文件输出一个 JSON 对象，多个文件输出 JSON 数组。退出码：0 全部读取；2 有文件无法读取（其余照常输出）。
+    """
+    from .report.jsonio import dumps, report_to_dict
+    from .report.textview import print_text
+
+    docs, failed = [], False
+    console = Console()
+    for file in files:
+        report, reason = read_report(file)
+        if report is None:
+            report_error(file, reason)
+            failed = True
+            continue
+        if format is OutputFormat.json:
+            docs.append(report_to_dict(report, detail=not brief) | ({"file": str(file)} if len(files) > 1 else {}))
+        else:
+            if len(files) > 1:
+                console.rule(str(file))
+            print_text(report, console)
+    if format is OutputFormat.json and docs:
+        sys.stdout.write(dumps(docs[0] if len(files) == 1 else docs) + "\n")
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def check(
+    files: list[Path] = typer.Argument(..., help="一份或多份报告；同一机关相邻年度的报告一起做跨年度检查"),
+    format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件（默认在当前文件夹及上级文件夹中查找 xxgk.toml）"),
+) -> None:
+    """检查报告：勾稽关系、空白单元格、格式与年度、章节与标题、文字与表格是否一致、信息处理费、发布期限、跨年度一致性。
+
+    退出码：0 没有“错误”级问题；1 有“错误”级问题；2 有文件无法读取（其余照常检查）。
+    """
+    from .checks import check_reports, has_errors, load_config
+    from .checks.textview import print_findings
+    from .report.jsonio import dumps
+
+    try:
+        cfg = load_config(config)
+    except XxgkError as exc:
+        fail(exc.message)
+    reports, names, errors = [], [], []
+    for file in files:
+        report, reason = read_report(file)
+        if report is None:
+            errors.append((str(file), reason))
+            continue
+        reports.append(report)
+        names.append(str(file))
+    results = check_reports(reports, cfg)
     if format is OutputFormat.json:
-        sys.stdout.write(dumps(report_to_dict(report, detail=not brief)) + "\n")
+        data = {
+            "reports": [
+                {
+                    "file": name,
+                    "template": rep.template,
+                    "year": rep.year,
+                    "agency": rep.agency,
+                    "findings": [f.to_dict() for f in findings],
+                }
+                for name, rep, findings in zip(names, reports, results)
+            ],
+            "errors": [{"file": name, "message": message} for name, message in errors],
+        }
+        sys.stdout.write(dumps(data) + "\n")
     else:
-        print_text(report, Console())
+        console = Console()
+        for name, rep, findings in zip(names, reports, results):
+            print_findings(console, name, rep, findings)
+    for name, message in errors:
+        report_error(Path(name), message)
+    if errors:
+        raise typer.Exit(2)
+    raise typer.Exit(1 if any(has_errors(f) for f in results) else 0)
 
 
 def run() -> None:

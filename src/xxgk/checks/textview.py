@@ -30,7 +30,7 @@ def print_findings(console: Console, file: str, report: Report, findings: Sequen
         f.severity is Severity.WARNING for f in findings
     ) else "无问题"
     head.append(f"{status}（{summary(findings)}）", style="bold red" if status == "有错误" else "yellow" if status == "有警告" else "green")
-    console.print(head)
+    console.print(head, soft_wrap=True)
     for f in findings:
         line = Text("  ")
         line.append(f"{f.severity.label} ", style=_STYLE[f.severity])
@@ -42,5 +42,5 @@ def print_findings(console: Console, file: str, report: Report, findings: Sequen
             cell = report.cells[f.cells[0]]
             if cell.loc is not None and str(cell.loc):
                 line.append(f"  〔{cell_name(report.spec, f.cells[0])}，原文{cell.loc}〕", style="dim")
-        console.print(line)
+        console.print(line, soft_wrap=True)
     console.print()

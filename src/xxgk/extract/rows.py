@@ -9,7 +9,11 @@ from ..document import Cell, Location, Paragraph
 from ..memo import memo_text
 from ..values.parse import clean, is_blank, looks_numeric
 
-_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-])\s*(?P<nums>(?:[+\-]?\d[\d,]*(?:\.\d+)?\s*)+)$", re.S)
+_ONE_NUMBER = r"[+\-]?\d[\d,]*(?:\.\d+)?"
+# numbers are separated by whitespace: each way of reading a line is unique, so no backtracking blow-up
+_TRAILING_NUMBERS = re.compile(
+    rf"^(?P<label>.*?[^\d\s.,+\-])\s*(?P<nums>{_ONE_NUMBER}(?:\s+{_ONE_NUMBER})*)\s*$", re.S
+)
 _SPACE_SPLIT = re.compile(r"\s+")
 
 

@@ -31,22 +31,22 @@ def load_bytes(source: Source) -> tuple[bytes, str | None]:
         name = path.name
         try:
             if path.is_dir():
-                raise UnreadableInput(f"{name}：这是一个文件夹，不是文件 (is a directory)")
+                raise UnreadableInput("这是一个文件夹，不是文件 (is a directory)")
             size = path.stat().st_size
             if size > limits.MAX_INPUT_BYTES:
                 raise UnreadableInput(
-                    f"{name}：文件过大（{size // (1024 * 1024)} MB，上限 {limits.MAX_INPUT_BYTES // (1024 * 1024)} MB）(file too large)"
+                    f"文件过大（{size // (1024 * 1024)} MB，上限 {limits.MAX_INPUT_BYTES // (1024 * 1024)} MB）(file too large)"
                 )
             with path.open("rb") as fh:
                 data = fh.read(limits.MAX_INPUT_BYTES + 1)
         except FileNotFoundError:
-            raise UnreadableInput(f"{source}：文件不存在 (no such file)") from None
+            raise UnreadableInput("文件不存在 (no such file)") from None
         except PermissionError:
-            raise UnreadableInput(f"{source}：没有读取权限 (permission denied)") from None
+            raise UnreadableInput("没有读取权限 (permission denied)") from None
         except IsADirectoryError:
-            raise UnreadableInput(f"{source}：这是一个文件夹，不是文件 (is a directory)") from None
+            raise UnreadableInput("这是一个文件夹，不是文件 (is a directory)") from None
         except OSError as exc:
-            raise UnreadableInput(f"{source}：无法读取 ({exc.strerror or exc})") from None
+            raise UnreadableInput(f"无法读取 ({exc.strerror or exc})") from None
     if len(data) > limits.MAX_INPUT_BYTES:
         raise UnreadableInput(f"文件过大，上限 {limits.MAX_INPUT_BYTES // (1024 * 1024)} MB (file too large)")
     return data, name
