@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from xxgk.report.jsonio import flatten  # noqa: F401  (re-exported for the tests)
+
 HERE = Path(__file__).parent
 SEEDS = HERE / "seeds"
 SHARED_CORPUS = HERE.parent.parent / "shared" / "corpus"
@@ -15,17 +17,6 @@ def load_expected(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     data.pop("expected_findings", None)
     return data
-
-
-def flatten(tree: dict, prefix: str = "") -> dict:
-    out = {}
-    for key, value in tree.items():
-        full = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            out.update(flatten(value, full))
-        else:
-            out[full] = value
-    return out
 
 
 @pytest.fixture
