@@ -1,0 +1,1 @@
+"""Writing reports in the official layout: Word, HTML, Markdown (see ``xxgk render``)."""
