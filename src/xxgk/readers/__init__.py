@@ -58,6 +58,8 @@ def read_document(source: Source, name: str | None = None) -> Document:
     kind = sniff(data)
     if kind == "docx":
         return read_docx(data, name)
+    if kind == "xlsx":  # an xxgk workbook holds data, not a document: xxgk.parse reads it
+        raise UnreadableInput("这是 xxgk 填报表，请用 xxgk.parse 读取 (xxgk workbook: use xxgk.parse)")
     text, _ = decode(data, declared_charset(data))
     if looks_like_html(text):
         return read_html(text, name)

@@ -13,8 +13,29 @@ _HTML_MARKERS = re.compile(
 )
 
 
+#: the workbook part of an xxgk Excel sheet is a few kB; more is not one of ours
+_WORKBOOK_PART_BYTES = 1 << 20
+
+
+def _is_xxgk_workbook(zf) -> bool:
+    """Whether an Excel container lists the hidden ``_meta`` sheet xxgk writes (bounded read)."""
+    try:
+        info = zf.getinfo("xl/workbook.xml")
+    except KeyError:
+        return False
+    if info.file_size > _WORKBOOK_PART_BYTES or info.compress_type not in (0, 8):
+        return False
+    try:
+        with zf.open(info) as fh:
+            part = fh.read(_WORKBOOK_PART_BYTES + 1)
+    except Exception:  # damaged part: not ours
+        return False
+    return len(part) <= _WORKBOOK_PART_BYTES and re.search(rb'<(?:\w+:)?sheet\b[^>]*\bname="_meta"', part) is not None
+
+
 def sniff(data: bytes) -> str:
-    """Return "docx" or "text" (text or HTML: see :func:`looks_like_html`).
+    """Return "docx", "xlsx" (an xxgk fill-in or data workbook) or "text" (text or HTML: see
+    :func:`looks_like_html`).
 
     Raises :class:`UnreadableInput` with the reason for anything else.
     """
@@ -22,10 +43,13 @@ def sniff(data: bytes) -> str:
         raise UnreadableInput("文件为空 (empty file)")
     head = data[:8]
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        names = set(open_zip(data).namelist())
+        zf = open_zip(data)
+        names = set(zf.namelist())
         if any(n.startswith("word/") for n in names):
             return "docx"
         if any(n.startswith("xl/") for n in names):
+            if _is_xxgk_workbook(zf):
+                return "xlsx"
             raise UnreadableInput("这是 Excel 表格，不是报告文件 (spreadsheet, not a report)")
         raise UnreadableInput("这是压缩包，请解压后逐个读取 (zip archive, not a report)")
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
