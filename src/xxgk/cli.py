@@ -192,6 +192,34 @@ def check(
     raise typer.Exit(1 if any(has_errors(f) for f in results) else 0)
 
 
+@app.command()
+def template(
+    year: int = typer.Option(..., "--year", "-y", help="报告年度，例如 2025"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出的 Excel 填报表（.xlsx）"),
+    template_key: str | None = typer.Option(None, "--template", "-t", help="模板：gov2019 或 gov2021（默认按年度选择）"),
+) -> None:
+    """生成 Excel 填报表：官方表格样式，合计为公式，勾稽关系显示为检查单元格；填好后 xxgk parse 可读回。"""
+    from .templates import TEMPLATES, template_for_year
+
+    if output.suffix.lower() != ".xlsx":
+        fail(f"输出文件须为 .xlsx：{output} (output must be .xlsx)")
+    if template_key is not None:
+        spec = TEMPLATES.get(template_key)
+        if spec is None:
+            fail(f"未知模板 {template_key}，可选：{', '.join(TEMPLATES)} (unknown template)")
+    else:
+        spec = template_for_year(year)
+        if spec is None:
+            fail(f"{year} 年度没有国家统一的报告模板（2019 年起适用）(no template for {year})")
+    from .render.xlsx_sheet import write_fill_in
+
+    try:
+        write_fill_in(spec, year, output)
+    except OSError as exc:
+        fail(f"{output}: 无法写入 ({exc.strerror or exc})")
+    print(f"已生成 {spec.key} 填报表：{output}", file=sys.stderr)
+
+
 def run() -> None:
     app()
 
