@@ -32,7 +32,8 @@ def find_sections(doc: Document, specs: tuple[SectionSpec, ...]) -> tuple[list[F
         if not isinstance(block, Paragraph):
             continue
         text = block.text
-        if len(simplify(text)) > MAX_HEADING_CHARS:
+        # a paragraph of prose is not a heading: skip it before normalising it
+        if len(text) > 3 * MAX_HEADING_CHARS or len(simplify(text)) > MAX_HEADING_CHARS:
             continue
         enum, rest = split_enumerator(text)
         if not rest:

@@ -106,6 +106,13 @@ class TableReader:
             for c in b.columns:
                 labels += list(_labels(c) + c.groups)
         self.header_labels = tuple(dict.fromkeys(labels))
+        # the slots whose official label (or a variant) says exactly what a row label says
+        by_core: dict[str, set[int]] = {}
+        for s, (_, rspec) in enumerate(self.slots):
+            for lab in _labels(rspec):
+                if lab and core(lab):
+                    by_core.setdefault(core(lab), set()).add(s)
+        self.exact = {c: next(iter(slots)) for c, slots in by_core.items() if len(slots) == 1}
         # identities within one row (a total column): they can split a digit run in that row
         self.row_identities: dict[str, list[Identity]] = {}
         for ident in identities:
@@ -151,8 +158,11 @@ class TableReader:
             if i in header_rows or not row.labels:
                 continue
             best: tuple[tuple[float, int], int] | None = None
+            exact = self.exact.get(core(row.label))
+            if exact is not None:  # the one slot that scores 100: no need to score the others
+                best = ((100.0, 0), exact)
             row_score = _row_scorer(row)
-            for s, (_, rspec) in enumerate(self.slots):
+            for s, (_, rspec) in enumerate(self.slots if exact is None else ()):
                 if not rspec.label:
                     continue
                 score = row_score(_labels(rspec))

@@ -10,6 +10,7 @@ numbering apart so deviations in it can be reported.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import unicodedata
 from functools import lru_cache
 
@@ -18,8 +19,28 @@ from rapidfuzz import fuzz
 
 from ..memo import CACHE_SIZE, MAX_TEXT
 
-_T2S = OpenCC("t2s")
 _TW2SP = OpenCC("tw2sp")  # phrases too: 檔案 -> 文件, 資訊 -> 信息
+
+
+def _traditional_characters() -> frozenset[str]:
+    """Characters OpenCC's t2s table changes: their presence is what makes text traditional."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        if len(trad) == 1 and simp.split(" ")[0] != trad:
+            out.add(trad)
+    return frozenset(out)
+
+
+_TRADITIONAL = _traditional_characters()
+
+
+def has_traditional(text: str) -> bool:
+    """True when ``text`` holds a character that simplified Chinese writes differently (fast set test)."""
+    return not _TRADITIONAL.isdisjoint(text)
 
 _CN_NUM = "一二三四五六七八九十"
 _ENUM = re.compile(
@@ -41,8 +62,8 @@ def simplify(text: str) -> str:
     """NFKC, simplified characters, curly quotes straightened, whitespace removed."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _PUNCT_WS.sub("", text)
-    # ASCII (numbers, mostly) has no traditional characters: skip the slow converter
-    if not text.isascii() and _T2S.convert(text) != text:
+    # the converter is slow pure Python: run it only on text that has traditional characters
+    if has_traditional(text):
         text = _TW2SP.convert(text)
     return text
 
@@ -108,8 +129,7 @@ def same_text(found: str, official: str) -> bool:
 
 def describe_deviation(found: str, official: str) -> str:
     """Classify how a published label differs from the official one."""
-    norm = unicodedata.normalize("NFKC", found)
-    if _T2S.convert(norm) != norm:
+    if has_traditional(unicodedata.normalize("NFKC", found)):
         return "traditional"
     if same_text(found, official):
         return "format"
