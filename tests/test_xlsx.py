@@ -369,3 +369,26 @@ def test_template_command_errors_are_one_line(tmp_path, args):
     out = run_cli("template", *args, cwd=tmp_path)
     assert out.returncode == 2
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_prose_with_control_characters_and_leading_equals_stays_text():
+    spec = GOV2021
+    values = random_values(random.Random(4), spec)
+    prose = {"s1": "=SUM(A1:A9) 不是公式\x0b第二行", "s5": "问题\x01改进"}
+    rep = build_report(spec, values, year=2024, agency="=某局", sections=prose)
+    buf = io.BytesIO()
+    write_data_workbook(rep, buf)
+    back = xxgk.parse(buf.getvalue())
+    assert back.agency == "=某局"
+    assert back.section("s1").text == "=SUM(A1:A9) 不是公式第二行"
+    assert back.section("s5").text == "问题改进"
+
+
+def test_year_typed_with_a_suffix():
+    wb = openpyxl.load_workbook(io.BytesIO(fill_in_bytes(GOV2021, 2025)))
+    info = wb["基本信息"]
+    row = next(r for r in range(1, info.max_row + 1) if info.cell(r, 1).value == "报告年度")
+    info.cell(row, 2).value = "2024年"
+    out = io.BytesIO()
+    wb.save(out)
+    assert xxgk.parse(out.getvalue()).year == 2024

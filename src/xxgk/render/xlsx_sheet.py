@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -118,6 +119,24 @@ def _styles():
         "right": Alignment(horizontal="right", vertical="center"),
         "top_left": Alignment(horizontal="left", vertical="top", wrap_text=True),
     }
+
+
+def _text(value):
+    """A string as Excel can hold it: no control characters, at most 32767 characters."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
+
+
+def _put_text(ws, row: int, col: int, value):
+    """Write text that stays text (a string starting with "=" is not a formula)."""
+    xc = ws.cell(row, col)
+    xc.value = _text(value)
+    if isinstance(xc.value, str):
+        xc.data_type = "s"
+    return xc
 
 
 def _number_format(kind: CellKind) -> str:
@@ -274,7 +293,7 @@ def _write_info(wb, spec: TemplateSpec, year: int | None, agency, sections: dict
         a.fill = st["label_fill"]
         a.alignment = st["left"]
         a.border = st["border"]
-        b = ws.cell(i, 2, value if value not in ("",) else None)
+        b = _put_text(ws, i, 2, value if value not in ("",) else None)
         b.border = st["border"]
         b.alignment = st["top_left"]
         if key == "year":
@@ -382,7 +401,8 @@ def _write_long(wb, spec: TemplateSpec, report: Report, where: dict[str, str], s
         row_label = "".join(f"{g} › " for g in row.groups) + row.label
         col_label = "".join(f"{g} › " for g in col.groups) + col.label
         value = _excel_value(cell.value) if cell.value is not None else None
-        ws.append([key, table.title, block.label or "", row_label, col_label, value, cell.raw, cell.status.value])
+        ws.append([key, table.title, block.label or "", row_label, col_label, value, None, cell.status.value])
+        _put_text(ws, ws.max_row, 7, cell.raw)
         ws.cell(ws.max_row, 6).number_format = _number_format(col.kind) if col.kind is CellKind.COUNT else "General"
     ws.auto_filter.ref = f"A1:H{ws.max_row}"
     ws.freeze_panes = "A2"
@@ -401,6 +421,8 @@ def write_data_workbook(report: Report, path_or_stream) -> None:
 _COMPRESSIONS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 _TOO_LARGE = "Excel 文件解压后过大，疑似压缩炸弹 (zip part too large)"
 _CHUNK = 1 << 16
+#: an xxgk workbook is well under 1 MB; a part beyond this is not one a clerk filled in
+_XLSX_PART_BYTES = 16 * 1024 * 1024
 
 
 def _check_container(data: bytes) -> None:
@@ -409,8 +431,9 @@ def _check_container(data: bytes) -> None:
 
     zf = open_zip(data)
     total = 0
+    part_limit = min(limits.MAX_ZIP_PART_BYTES, _XLSX_PART_BYTES)
     for info in zf.infolist():
-        if info.file_size > limits.MAX_ZIP_PART_BYTES:
+        if info.file_size > part_limit:
             raise UnreadableInput(_TOO_LARGE)
         if info.compress_type not in _COMPRESSIONS:
             raise UnreadableInput(f"Excel 文件使用了不支持的压缩方式 (unsupported zip compression method {info.compress_type})")
@@ -420,7 +443,7 @@ def _check_container(data: bytes) -> None:
                 while chunk := fh.read(_CHUNK):
                     size += len(chunk)
                     total += len(chunk)
-                    if size > limits.MAX_ZIP_PART_BYTES or total > limits.MAX_ZIP_TOTAL_BYTES:
+                    if size > part_limit or total > limits.MAX_ZIP_TOTAL_BYTES:
                         raise UnreadableInput(_TOO_LARGE)
         except UnreadableInput:
             raise
@@ -581,6 +604,8 @@ def read_fill_in(data: bytes, name: str | None = None) -> Report:
     year = info("year")
     if year in (None, ""):
         year = meta.get("year")
+    if isinstance(year, str) and (m := re.search(r"\d{4}", year)):
+        year = m.group()
     try:
         year = int(year) if year not in (None, "") else None
     except (TypeError, ValueError):
@@ -597,11 +622,4 @@ def read_fill_in(data: bytes, name: str | None = None) -> Report:
     )
 
 
-def is_xxgk_workbook(names: set[str], read) -> bool:
-    """Whether an xlsx container holds the ``_meta`` sheet (``read(name)`` gives a part's bytes)."""
-    if "xl/workbook.xml" not in names:
-        return False
-    return b'name="_meta"' in read("xl/workbook.xml")
-
-
-__all__ = ["write_fill_in", "write_data_workbook", "read_fill_in", "is_xxgk_workbook"]
+__all__ = ["write_fill_in", "write_data_workbook", "read_fill_in"]
