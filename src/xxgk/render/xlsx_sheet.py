@@ -223,7 +223,7 @@ def _write_table(
                 ws.add_data_validation(dv)
             dv.add(xc)
 
-    _write_checks(ws, spec, table, layout, pos, where, set(formula_of), st)
+    _write_checks(ws, table, layout, pos, where, formula_of, st)
 
     # column widths: a wide stub, narrow number columns
     stub_cols = {cell.col for cell in layout.cells if cell.role in ("stub", "group", "stub_header", "corner")}
@@ -237,7 +237,7 @@ def _write_table(
     return where
 
 
-def _write_checks(ws, spec, table, layout, pos, where, formula_cells: set[str], st) -> None:
+def _write_checks(ws, table, layout, pos, where, formula_of: dict[str, Identity], st) -> None:
     """A check cell per identity not written as a formula: right of its row or below its column."""
     right_next: dict[int, int] = {}  # excel row → next free column right of the table
     taken: set[tuple[int, int]] = set()  # (excel row, column) of check cells below the table
@@ -245,8 +245,8 @@ def _write_checks(ws, spec, table, layout, pos, where, formula_cells: set[str], 
     rule_rows: dict[str, int] = {}
     head_done = False
     for ident in table.identities:
-        if len(ident.lhs) == 1 and ident.lhs[0] in formula_cells:
-            continue
+        if len(ident.lhs) == 1 and formula_of.get(ident.lhs[0]) == ident:
+            continue  # the formula makes it hold
         rows = {pos[k][0] for k in ident.keys}
         cols = {pos[k][1] for k in ident.keys}
         if len(rows) == 1:
