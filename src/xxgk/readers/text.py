@@ -4,9 +4,12 @@ Two table styles occur (both read into :class:`~xxgk.document.Table`):
 
 * one cell per line, each line indented by a tab, blank lines between rows; a cell whose text
   was broken one character per line ("自\\n然\\n人") continues on lines without a tab;
-* one row per line, cells separated by tabs, with ragged leading and trailing tabs.
+* one row per line, cells separated by tabs, with ragged leading and trailing tabs;
+* Markdown pipe tables: ``| a | b |`` rows, ``|---|:---:|`` separator lines skipped, ``\\|``
+  an escaped bar inside a cell, ``<br>`` a line break inside a cell.
 
-Lines without tabs are paragraphs.  Word debris such as ``[bookmark: _GoBack]`` is removed.
+Other lines are paragraphs (a Markdown heading's leading ``#`` marks are dropped).  Word debris
+such as ``[bookmark: _GoBack]`` is removed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from ..document import Cell, Document, Location, Paragraph, Table
 from ..errors import UnreadableInput
 
 _DEBRIS = re.compile(r"\[bookmark:[^\]]*\]")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$")
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_BR = re.compile(r"<br\s*/?>", re.I)
 _CONTINUATION_MAX = 4  # a line without a tab continues the previous cell if it is this short
 
 
@@ -38,9 +46,10 @@ def read_text(text: str, name: str | None = None) -> Document:
     n = len(lines)
     while i < n:
         line = lines[i]
-        if "\t" in line:
-            j = _region_end(lines, i)
-            table = _table(lines, i, j, tables)
+        pipe = _PIPE_ROW.match(line) is not None and _pipe_region_end(lines, i) - i >= 2
+        if "\t" in line or pipe:
+            j = _pipe_region_end(lines, i) if pipe else _region_end(lines, i)
+            table = _pipe_table(lines, i, j, tables) if pipe else _table(lines, i, j, tables)
             if table.rows:
                 size = sum(len(r) for r in table.rows)
                 if size > limits.MAX_TABLE_CELLS:
@@ -52,7 +61,7 @@ def read_text(text: str, name: str | None = None) -> Document:
                 tables += 1
             i = j
         else:
-            stripped = line.strip().replace("\u3000", " ").strip()
+            stripped = _MD_HEADING.sub("", line.strip().replace("\u3000", " ").strip())
             if stripped:
                 blocks.append(Paragraph(stripped, Location(line=i + 1)))
             i += 1
@@ -155,3 +164,33 @@ def _row_per_line(lines: list[str], start: int, end: int, index: int) -> list[li
             more.append(line.strip())
     close()
     return rows
+
+
+def _pipe_region_end(lines: list[str], start: int) -> int:
+    """Index just past the consecutive pipe-table lines that start at ``start``."""
+    k = start
+    while k < len(lines) and _PIPE_ROW.match(lines[k]) and k - start <= limits.MAX_TABLE_CELLS:
+        k += 1
+    return k
+
+
+def _pipe_table(lines: list[str], start: int, end: int, index: int) -> Table:
+    rows: list[tuple[Cell, ...]] = []
+    count = 0
+    for k in range(start, end):
+        line = lines[k]
+        if _PIPE_SEPARATOR.match(line):
+            continue
+        inner = line.strip()[1:-1]
+        parts = _PIPE_SPLIT.split(inner)
+        count += len(parts)
+        if count > limits.MAX_TABLE_CELLS:
+            raise _too_large()
+        r = len(rows)
+        rows.append(
+            tuple(
+                Cell(_BR.sub("\n", p.strip().replace("\\|", "|")), Location(line=k + 1, table=index, row=r, col=c))
+                for c, p in enumerate(parts)
+            )
+        )
+    return Table(tuple(rows), index=index, loc=Location(line=start + 1))
