@@ -17,6 +17,7 @@ explicit stack, so nesting depth costs no recursion.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -44,6 +45,8 @@ _META_NAMES = {"articletitle", "pubdate", "contentsource", "sitename", "columnna
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         n = int(str(value).strip())
     except (TypeError, ValueError):
@@ -175,7 +178,13 @@ class _Walker:
 
 
 def _local(el: etree._Element) -> str:
-    return el.tag.rsplit("}", 1)[-1].lower() if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+@lru_cache(maxsize=1024)
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].lower()
 
 
 def _rows_of(table: etree._Element) -> list[etree._Element]:
@@ -220,6 +229,17 @@ _CLOSE = object()  # marks the end of an element's content on the stack
 
 def _cell_text(td: etree._Element) -> str:
     """Text of a cell: runs joined as they are, line breaks where the cell had <br> or <p>."""
+    if not len(td):  # no markup inside: the cell's own text
+        return _lines(td.text or "")
+    return _walk_cell_text(td)
+
+
+def _lines(text: str) -> str:
+    return "\n".join(x for x in (_WS.sub(" ", line).strip() for line in text.split("\n")) if x)
+
+
+def _walk_cell_text(td: etree._Element) -> str:
+    """:func:`_cell_text` for cells with markup inside, one element at a time."""
     parts: list[str] = []
     if td.text:
         parts.append(td.text)
@@ -247,8 +267,7 @@ def _cell_text(td: etree._Element) -> str:
             parts.append(el.text)
         stack.append((_CLOSE, el))
         stack.extend(reversed(el))
-    lines = [_WS.sub(" ", x).strip() for x in "".join(parts).split("\n")]
-    return "\n".join(x for x in lines if x)
+    return _lines("".join(parts))
 
 
 def _parse(text: str) -> etree._Element:
