@@ -220,6 +220,55 @@ def template(
     print(f"已生成 {spec.key} 填报表：{output}", file=sys.stderr)
 
 
+@app.command()
+def render(
+    data: Path = typer.Argument(..., help="数据文件（JSON/YAML，或 Excel 填报表），也可以是任何 xxgk 能读取的报告文件"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出文件，格式按扩展名：.docx .html .md .xlsx"),
+    allow_errors: bool = typer.Option(False, "--allow-errors", help="数据违反勾稽关系等错误时仍然写出（并提示）"),
+    fill_totals: bool = typer.Option(False, "--fill-totals", help="按勾稽关系补算空缺的合计、总计（不改动已填写的数字）"),
+) -> None:
+    """按官方格式生成年度报告（Word、网页、Markdown、Excel），写出前先检查勾稽关系、章节结构与模板。
+
+    退出码：0 已写出；1 数据违反勾稽关系等（未写出；加 --allow-errors 时写出并提示）；2 数据有误或无法读取。
+    """
+    from .render.data import fill_totals as compute_totals
+    from .render.data import load_report_file
+    from .render.write import gate_findings, writer_for
+
+    try:
+        writer = writer_for(output)
+    except XxgkError as exc:
+        fail(exc.message)
+    try:
+        with deadline(limits.MAX_SECONDS):
+            report = load_report_file(data)
+    except _OutOfTime:
+        fail(f"{data}: 处理超时（{limits.MAX_SECONDS:g} 秒）(gave up)")
+    except XxgkError as exc:
+        fail(f"{data}: {exc.message}")
+    except Exception as exc:  # a bug must still not print a traceback at the user
+        fail(f"{data}: 读取失败，内部错误 (internal error: {type(exc).__name__}: {exc})")
+    if fill_totals:
+        report = compute_totals(report)
+    errors = gate_findings(report)
+    for f in errors:
+        where = "/".join(str(x) for x in f.location.values())
+        print(f"xxgk: {f.rule} [{f.severity.value}] {one_line(f.message)}" + (f" ({where})" if where else ""), file=sys.stderr)
+    if errors and not allow_errors:
+        fail(f"数据有 {len(errors)} 处错误，未写出 {output}；核对数据，或加 --allow-errors 仍然写出", 1)
+    try:
+        content = writer(report)
+        output.write_bytes(content)
+    except XxgkError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(f"{output}: 无法写入 ({exc.strerror or exc})")
+    if errors:
+        print(f"xxgk: 警告：{one_line(str(output))} 已写出，但含 {len(errors)} 处错误（见上），请核对后再发布", file=sys.stderr)
+        raise typer.Exit(1)
+    print(f"已写出 {one_line(str(output))}", file=sys.stderr)
+
+
 def run() -> None:
     app()
 
