@@ -3,7 +3,7 @@
 Merged cells are flattened: the stub column repeats the row's group labels in front of its own
 label ("（三）不予公开 1.属于国家秘密"), a grouped column header names its groups
 (the column labels stand alone: 商业企业), and each band of 表二 gets its own band-title and header rows.
-``xxgk.parse`` reads the pipe tables back (see :mod:`xxgk.readers.text`).
+A cell with no number is written "—" (null, not zero).  ``xxgk.parse`` reads the pipe tables back (see :mod:`xxgk.readers.text`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,14 @@ from __future__ import annotations
 from ..report.model import Report
 from ..templates.model import TableSpec
 from .common import cell_text, parts
+
+#: a cell with no number: an empty pipe cell is easily lost (leading padding, editors trimming),
+#: so Markdown writes the dash published reports use for "not reported"
+NULL = "—"
+
+
+def _value(report: Report, key: str) -> str:
+    return cell_text(report, key) or NULL
 
 
 
@@ -31,10 +39,14 @@ def _stub(groups: tuple[str, ...], label: str) -> str:
 
 def _grouped(report: Report, table: TableSpec) -> list[str]:
     block = table.blocks[0]
-    width = 1 + len(block.columns)
+    stub = any(r.label for r in block.rows)  # 表四 has no row labels and so no stub column
+    width = int(stub) + len(block.columns)
     depth = max(len(c.groups) for c in block.columns) + 1
     # the header levels as rows, a spanning label written once over its first column
-    heads = [[table.corner or block.stub_label or "" if level == 0 else ""] for level in range(depth)]
+    heads: list[list[str]] = [[] for _ in range(depth)]
+    if stub:
+        for level in range(depth):
+            heads[level].append(table.corner or block.stub_label or "" if level == 0 else "")
     for j, c in enumerate(block.columns):
         names = (*c.groups, c.label)
         for level in range(depth):
@@ -47,8 +59,8 @@ def _grouped(report: Report, table: TableSpec) -> list[str]:
                 heads[level].append("")
     lines = [_row(heads[0]), "|" + "|".join([" --- "] * width) + "|", *(_row(h) for h in heads[1:])]
     for r in block.rows:
-        values = [cell_text(report, table.cell_key(r, c)) for c in block.columns]
-        lines.append(_row([_stub(r.groups, r.label), *values]))
+        values = [_value(report, table.cell_key(r, c)) for c in block.columns]
+        lines.append(_row([_stub(r.groups, r.label), *values] if stub else values))
     return lines
 
 
@@ -65,7 +77,7 @@ def _banded(report: Report, table: TableSpec) -> list[str]:
             lines.append(_row(band))
         lines.append(_row(header))
         for r in block.rows:
-            lines.append(_row([r.label, *(cell_text(report, table.cell_key(r, c)) for c in block.columns), *pad]))
+            lines.append(_row([r.label, *(_value(report, table.cell_key(r, c)) for c in block.columns), *pad]))
     return lines
 
 
