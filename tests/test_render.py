@@ -284,3 +284,34 @@ def test_cli_bad_data_and_formats(tmp_path):
     res = _xxgk("render", tmp_path / "broken.json", "-o", tmp_path / "r.md", cwd=tmp_path)
     assert res.returncode == 2 and "JSON" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [1, 2]\nb: [*x, *x]\n",  # YAML aliases (the billion-laughs shape)
+        "[" * 100_000,  # nesting
+        "- 1\n- 2\n",  # a list, not an object
+        "template: [unclosed\n",
+    ],
+)
+def test_hostile_or_malformed_data_text(text):
+    with pytest.raises(DataError):
+        report_from_data(load_data_text(text))
+
+
+@pytest.mark.parametrize("value", [Decimal("1E+999999"), 10**20, Decimal("0.0000000000001")])
+def test_absurd_numbers_are_refused(value):
+    _, data = _data()
+    data["t2"]["admin_fees"]["amount"] = value
+    with pytest.raises(DataError):
+        report_from_data(data)
+
+
+def test_cli_xlsx_output_reads_back(tmp_path):
+    pytest.importorskip("openpyxl")
+    report, data = _data(seed=21, blank_rate=0.05)
+    out = tmp_path / "data.xlsx"
+    res = _xxgk("render", _write(tmp_path, data), "-o", out, "--allow-errors", cwd=tmp_path)
+    assert res.returncode in (0, 1), res.stderr
+    assert xxgk.parse(out) == report

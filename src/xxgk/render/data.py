@@ -26,6 +26,9 @@ from ..templates.model import CellKind, TemplateSpec
 
 MAX_DATA_BYTES = 20 * 1024 * 1024
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+#: no count or amount in a report comes near this; larger is a typo or hostile input
+MAX_MAGNITUDE = Decimal(10) ** 15
+MAX_DECIMAL_PLACES = 12
 #: top-level keys besides the tables that parse emits and data may carry
 _KNOWN = {"template", "year", "agency", "title", "published", "sections", "t2", "t3", "t4"}
 
@@ -50,9 +53,17 @@ def _yaml_load(text: str) -> Any:
         except InvalidOperation:
             return float(text)
 
+    def _no_alias(self, parent, index):  # anchors and aliases are how YAML bombs work: data needs none
+        if self.check_event(yaml.AliasEvent):
+            raise DataError("YAML 数据中不允许使用锚点引用（*别名）(YAML aliases are not allowed)")
+        return yaml.SafeLoader.compose_node(self, parent, index)
+
     _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+    _Loader.compose_node = _no_alias
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise DataError("YAML 数据嵌套过深 (nesting too deep)") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark is not None else ""
@@ -65,6 +76,8 @@ def load_data_text(text: str, kind: str | None = None) -> dict[str, Any]:
     if kind == "json" or (kind is None and text.lstrip().startswith(("{", "["))):
         try:
             data = loads(text)
+        except RecursionError:
+            raise DataError("JSON 数据嵌套过深 (nesting too deep)") from None
         except ValueError as exc:
             raise DataError(f"JSON 格式错误：{exc}".replace("\n", " ")) from None
     else:
@@ -175,6 +188,8 @@ def _number(key: str, value: Any, kind: CellKind) -> int | Decimal | None:
         value = Decimal(repr(value))
     if isinstance(value, Decimal) and not value.is_finite():
         raise DataError(f"{key} 的值“{value}”不是数字")
+    if abs(value) >= MAX_MAGNITUDE or (isinstance(value, Decimal) and -value.as_tuple().exponent > MAX_DECIMAL_PLACES):
+        raise DataError(f"{key} 的值“{value}”超出合理范围")
     if kind is CellKind.MONEY:
         d = Decimal(value)
         if d < 0:
