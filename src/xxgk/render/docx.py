@@ -68,6 +68,27 @@ def _body_paragraph(doc, text: str, *, font: str = BODY_FONT, indent: bool = Tru
     return p
 
 
+TEXT_WIDTH_MM = 210 - 28 - 26
+
+
+def _column_widths(grid_layout) -> list:
+    """Narrow columns for the stub's group labels, a wide one for the row labels, the rest shared."""
+    w = grid_layout.width
+    stub_cells = [c for c in grid_layout.cells if c.role in ("stub", "stub_header")]
+    stub = max((c.col + c.colspan for c in stub_cells), default=0) if stub_cells else 0
+    if stub_cells and all(c.col == 0 and c.colspan == 1 for c in stub_cells):  # 表二: one label column
+        stub = 1
+    widths: list[float] = []
+    if stub == 0:
+        widths = [TEXT_WIDTH_MM / w] * w
+    else:
+        groups = stub - 1
+        label = 44.0 if groups else 40.0
+        rest = (TEXT_WIDTH_MM - groups * 11.0 - label) / (w - stub)
+        widths = [11.0] * groups + [label] + [rest] * (w - stub)
+    return [Mm(x) for x in widths]
+
+
 def _table(doc, report: Report, table_spec) -> None:
     grid_layout = layout(table_spec)
     w = grid_layout.width
@@ -75,6 +96,11 @@ def _table(doc, report: Report, table_spec) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid = table._cells  # one pass over the XML
+    table.autofit = False
+    for j, width in enumerate(_column_widths(grid_layout)):
+        table.columns[j].width = width
+        for i in range(grid_layout.height):
+            grid[i * w + j].width = width
     for cell in grid_layout.cells:
         target = grid[cell.row * w + cell.col]
         text = cell_text(report, cell.key) if cell.role == "value" else cell.text
