@@ -315,3 +315,37 @@ def test_cli_xlsx_output_reads_back(tmp_path):
     res = _xxgk("render", _write(tmp_path, data), "-o", out, "--allow-errors", cwd=tmp_path)
     assert res.returncode in (0, 1), res.stderr
     assert xxgk.parse(out) == report
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+@pytest.mark.parametrize("year, agency", [(None, None), (2022, None)])
+def test_unknown_year_or_agency_round_trip(fmt, year, agency):
+    _, data = _data(seed=31)
+    data.update(year=year, agency=agency)
+    report = report_from_data(data)
+    _assert_same(report, xxgk.parse(RENDERERS[fmt](report)))
+
+
+def test_docx_table_xml_is_well_formed_for_word():
+    """Every cell holds a paragraph and the grid declares the layout's width (what Word repairs otherwise)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    report = random_report(random.Random(8), TEMPLATES["gov2021"], blank_rate=0.2)
+    part = zipfile.ZipFile(io.BytesIO(render_docx(report))).read("word/document.xml")
+    root = etree.fromstring(part)
+    tables = root.iter(f"{W}tbl")
+    for spec, tbl in zip(TEMPLATES["gov2021"].tables, tables):
+        layout = table_layout(spec)
+        assert len(tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")) == layout.width
+        for tc in tbl.iter(f"{W}tc"):
+            assert tc.find(f"{W}p") is not None
+        for tr in tbl.findall(f"{W}tr"):
+            spans = 0
+            for tc in tr.findall(f"{W}tc"):
+                span = tc.find(f"{W}tcPr/{W}gridSpan")
+                spans += int(span.get(f"{W}val")) if span is not None else 1
+            assert spans == layout.width
