@@ -67,6 +67,3 @@ def parts(report: Report) -> list[Part]:
 def layout(table: TableSpec) -> TableLayout:
     return table_layout(table)
 
-
-def caption(table: TableSpec, section_heading: str | None = None) -> str:
-    return table.title

@@ -47,7 +47,7 @@ def _markdown(report: Report) -> bytes:
     return render_markdown(report)
 
 
-def _optional(module: str, func: str, label: str) -> Callable[[Report], bytes] | None:
+def _optional(module: str, func: str) -> Callable[[Report], bytes] | None:
     """A writer another module provides, or None while it does not exist yet."""
     if importlib.util.find_spec(f"xxgk.render.{module}") is None:
         return None
@@ -80,7 +80,7 @@ def writer_for(path: Path) -> Callable[[Report], bytes]:
                 return _xlsx
         raise UnsupportedOutput("暂不支持输出 .xlsx 格式 (xlsx output not yet supported)")
     if ext == ".pdf":
-        writer = _optional("pdf", "render_pdf", "PDF")
+        writer = _optional("pdf", "render_pdf")
         if writer is None:
             raise UnsupportedOutput("暂不支持输出 .pdf 格式 (pdf output not yet supported)")
         return writer
