@@ -410,3 +410,22 @@ def test_entity_bomb_in_a_sheet_is_refused_quickly():
             dst.writestr(item, body)
     with pytest.raises(UnreadableInput):
         xxgk.parse(out.getvalue())
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.key)
+def test_clerk_filled_sheet_renders_to_a_correct_report(spec, tmp_path):
+    """The issue's end to end: fill the sheet by script, render Word and Excel, read them back."""
+    values = random_values(random.Random(21), spec)
+    prose = {
+        "s1": "本年度，我局认真贯彻落实条例，扎实做好主动公开、依申请公开、政府信息管理、平台建设和监督保障工作。",
+        "s5": "存在问题：政策解读形式单一。改进措施：丰富解读形式，加强业务培训。",
+        "s6": "本年度未收取信息处理费。",
+    }
+    year = 2025 if spec is GOV2021 else 2020
+    data = clerk_fills(fill_in_bytes(spec, year), spec, values, year=year, agency="海州区财政局", prose=prose)
+    (tmp_path / "填报.xlsx").write_bytes(data)
+    expected = build_report(spec, values, year=year, agency="海州区财政局", sections=prose)
+    for out_name in ("报告.docx", "数据.xlsx"):
+        out = run_cli("render", "填报.xlsx", "-o", out_name, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        assert xxgk.parse(tmp_path / out_name) == expected, out_name
