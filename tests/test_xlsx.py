@@ -429,3 +429,24 @@ def test_clerk_filled_sheet_renders_to_a_correct_report(spec, tmp_path):
         out = run_cli("render", "填报.xlsx", "-o", out_name, cwd=tmp_path)
         assert out.returncode == 0, out.stderr
         assert xxgk.parse(tmp_path / out_name) == expected, out_name
+
+
+SEED_FILES = sorted(Path(__file__).parent.joinpath("seeds").glob("*.txt"))
+
+
+@pytest.mark.parametrize("seed_file", SEED_FILES, ids=[p.stem[:3] for p in SEED_FILES])
+def test_seeds_round_trip_through_the_data_workbook(seed_file):
+    from xxgk.render.data import report_from_data
+
+    from .conftest import load_expected
+
+    parsed = xxgk.parse(seed_file)
+    expected = report_from_data(load_expected(seed_file.with_name(seed_file.stem + ".expected.json")))
+    for rep in (parsed, expected):
+        buf = io.BytesIO()
+        write_data_workbook(rep, buf)
+        back = xxgk.parse(buf.getvalue())
+        assert back == rep
+        for key in rep.cells:
+            if rep[key] is None:
+                assert back.cells[key].status.value == "blank", key
