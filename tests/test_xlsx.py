@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import xxgk
 from xxgk import limits
 from xxgk.errors import UnreadableInput
-from xxgk.render.xlsx_sheet import COMPUTED_NOTE, read_fill_in, write_data_workbook, write_fill_in
+from xxgk.render.xlsx_sheet import COMPUTED_NOTE, write_data_workbook, write_fill_in
 from xxgk.templates import GOV2019, GOV2021, TEMPLATES
 from xxgk.templates.layout import table_layout
 from xxgk.testing import build_report, random_report, random_values

@@ -383,7 +383,12 @@ def _build(spec: TemplateSpec, year, report: Report | None, *, kind: str) -> obj
 
 
 def write_fill_in(template_spec: TemplateSpec | str, year: int | None, path_or_stream, report: Report | None = None):
-    """Write the fill-in workbook for ``year`` (pre-filled from ``report`` when given)."""
+    """Write the fill-in workbook for ``year`` (pre-filled from ``report`` when given).
+
+    The total cells are always formulas, so a pre-filled report's own totals are not copied:
+    to keep published numbers as they are (even when they break an identity), use
+    :func:`write_data_workbook`.
+    """
     spec = get_template(template_spec) if isinstance(template_spec, str) else template_spec
     if report is not None and report.template != spec.key:
         raise ValueError(f"report is on {report.template}, not {spec.key}")
