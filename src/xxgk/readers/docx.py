@@ -43,6 +43,9 @@ def _w(name: str) -> str:
 
 P, TBL, TR, TC, T, TAB, BR, CR = (_w(x) for x in ("p", "tbl", "tr", "tc", "t", "tab", "br", "cr"))
 TXBX = _w("txbxContent")
+TCPR, GRIDSPAN, VMERGE, VAL, TRPR, GRIDBEFORE = (
+    _w(x) for x in ("tcPr", "gridSpan", "vMerge", "val", "trPr", "gridBefore")
+)
 FALLBACK = f"{{{MC}}}Fallback"
 SKIP = {_w("del"), _w("delText"), _w("instrText"), _w("rPr"), _w("pPr"), _w("tblPr"), _w("tcPr"), _w("trPr"), FALLBACK}
 
@@ -269,12 +272,12 @@ def _children(el: etree._Element, tag: str):
 
 
 def _grid_before(tr: etree._Element) -> int:
-    pr = tr.find(_w("trPr"))
+    pr = tr.find(TRPR)
     if pr is not None:
-        gb = pr.find(_w("gridBefore"))
+        gb = pr.find(GRIDBEFORE)
         if gb is not None:
             try:
-                return max(0, min(int(gb.get(_w("val"), "0")), limits.MAX_SPAN))
+                return max(0, min(int(gb.get(VAL, "0")), limits.MAX_SPAN))
             except ValueError:
                 return 0
     return 0
@@ -282,18 +285,18 @@ def _grid_before(tr: etree._Element) -> int:
 
 def _tc_props(tc: etree._Element) -> tuple[int, str | None]:
     span, vmerge = 1, None
-    pr = tc.find(_w("tcPr"))
+    pr = tc.find(TCPR)
     if pr is not None:
-        gs = pr.find(_w("gridSpan"))
+        gs = pr.find(GRIDSPAN)
         if gs is not None:
             try:
-                n = int(gs.get(_w("val"), "1"))
+                n = int(gs.get(VAL, "1"))
                 span = n if 1 <= n <= limits.MAX_SPAN else 1
             except ValueError:
                 span = 1
-        vm = pr.find(_w("vMerge"))
+        vm = pr.find(VMERGE)
         if vm is not None:
-            vmerge = "restart" if vm.get(_w("val")) == "restart" else "continue"
+            vmerge = "restart" if vm.get(VAL) == "restart" else "continue"
     return span, vmerge
 
 
