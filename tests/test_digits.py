@@ -83,3 +83,13 @@ def test_report_with_undecidable_run_leaves_cells_null():
     report = xxgk.parse(data)
     assert report["t3.new_received.total"] is None
     assert any(w.code == "digits.ambiguous" for w in report.warnings)
+
+
+def test_layout_padding_around_a_run_is_not_a_value():
+    """Empty cells from merged labels or trailing tabs do not take positions in a digit run."""
+    report = random_report(random.Random(1), GOV2021, year=2022, agency="测试县财政局", big=False)
+    text = to_text_runs(report, random.Random(1))
+    line = next(ln for ln in text.splitlines() if ln.startswith("一、本年新收"))
+    text = text.replace(line, "\t一、本年新收政府信息公开申请数量\t\t713000074\t")
+    got = xxgk.parse(text.encode())
+    assert [got[f"t3.new_received.{c}"] for c in ("natural_person", "commercial_enterprise", "total")] == [71, 3, 74]

@@ -316,6 +316,12 @@ class TableReader:
                 result.cells[key] = self._cell(key, col, tok, result)
             return
         if len(tokens) < n and any(t.digit_run for t in tokens):
+            # with numbers run together, empty cells at the ends are layout (merged labels,
+            # trailing tabs), not blank values: their position among the values is unknown
+            while tokens and tokens[0].blank:
+                tokens.pop(0)
+            while tokens and tokens[-1].blank:
+                tokens.pop()
             self._split(row, block, rspec, keys, tokens, result)
             return
         what = "多于" if len(tokens) > n else "少于"
