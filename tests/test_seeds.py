@@ -122,3 +122,11 @@ def test_gov2021_report_with_the_single_2019_other_row():
     assert report["t3.result.other.unpaid_fee.total"] is None
     missing = {d.row for d in report.deviations if d.kind == "missing_row"}
     assert missing == {"result.other.no_correction", "result.other.unpaid_fee"}
+
+
+def test_title_without_a_year_still_names_the_agency():
+    text = (SEEDS / "004_be19f74464ca47e9.txt").read_text(encoding="utf-8")
+    text = text.replace("海州区工业和信息化局 2022 年政府信息公开工作年度报告", "海州区工业和信息化局政府信息公开工作年度报告")
+    report = xxgk.parse(text.encode("utf-8"))
+    assert (report.year, report.agency) == (None, "海州区工业和信息化局")
+    assert any(w.code == "meta.year" for w in report.warnings)

@@ -76,28 +76,33 @@ def find_title(doc: Document, before_block: int | None) -> tuple[str | None, int
     limit = before_block if before_block is not None else min(len(doc.blocks), 40)
     paras = [(i, b) for i, b in enumerate(doc.blocks[:limit]) if isinstance(b, Paragraph)]
     best: tuple[str, int] | None = None
+    undated: tuple[str, int] | None = None  # a title that names no year, if nothing better
     for k, (i, p) in enumerate(paras):
         candidates = [simplify(p.text)]
         if k + 1 < len(paras):
             candidates.append(simplify(p.text) + simplify(paras[k + 1][1].text))
         for text in candidates:
-            if len(text) <= 80 and _TITLE_WORDS.search(text) and _year_in(text):
-                best = (text, i)
-                break
+            if len(text) <= 80 and _TITLE_WORDS.search(text):
+                if _year_in(text):
+                    best = (text, i)
+                    break
+                undated = undated or (text, i)
     if best:
         return best
     for text in [doc.title] + [v for k, v in doc.meta if k.lower() == "articletitle"]:
         if text and _TITLE_WORDS.search(simplify(text)) and _year_in(simplify(text)):
             return simplify(text), None
-    return None, None
+    return undated or (None, None)
 
 
 def find_year_agency(title: str | None) -> tuple[int | None, str | None]:
     if not title:
         return None, None
     found = _year_in(title)
-    if not found:
-        return None, None
+    if not found:  # "XX局政府信息公开工作年度报告": the agency stands before the title words
+        cut = re.search(r"政府信息公开|政务公开|信息公开", title)
+        name = _AGENCY_TAIL.sub("", title[: cut.start()].strip(_PUNCT)).strip(_PUNCT) if cut else ""
+        return None, name or None
     year, m = found
     return year, _agency_from_title(title, m)
 
