@@ -130,3 +130,11 @@ def test_title_without_a_year_still_names_the_agency():
     report = xxgk.parse(text.encode("utf-8"))
     assert (report.year, report.agency) == (None, "海州区工业和信息化局")
     assert any(w.code == "meta.year" for w in report.warnings)
+
+
+def test_heading_in_traditional_characters_is_recorded():
+    text = (SEEDS / "004_be19f74464ca47e9.txt").read_text(encoding="utf-8")
+    text = text.replace("五、存在的主要问题及改进情况", "五、存在的主要問題及改進情況")
+    report = xxgk.parse(text.encode("utf-8"))
+    assert [s.key for s in report.sections] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert [(d.section, d.kind) for d in report.deviations] == [("s5", "traditional")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..document import Document, Paragraph
-from ..labels.normalize import core, simplify, similarity, split_enumerator
+from ..labels.normalize import core, has_traditional, simplify, similarity, split_enumerator
 from ..report.model import Deviation
 from ..templates.model import SectionSpec
 
@@ -71,6 +71,8 @@ def _deviations(found: list[FoundSection], specs: tuple[SectionSpec, ...]) -> li
         official = f"{f.spec.number}、{f.spec.heading}"
         if enum.rstrip() != f"{f.spec.number}、":
             out.append(Deviation("numbering", None, official, f.heading.text, section=f.spec.key, loc=f.heading.loc))
+        elif has_traditional(f.heading.text):
+            out.append(Deviation("traditional", None, official, f.heading.text, section=f.spec.key, loc=f.heading.loc))
         elif core(f.heading.text) != core(f.spec.heading):
             kind = "variant" if any(core(f.heading.text) == core(v) for v in f.spec.variants) else "wording"
             out.append(Deviation(kind, None, official, f.heading.text, section=f.spec.key, loc=f.heading.loc))
