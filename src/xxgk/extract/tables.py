@@ -359,13 +359,11 @@ class TableReader:
         solutions, complete = split_runs(runs, n, sums)
         if len(solutions) == 1 and complete:
             values = solutions[0]
-            # fixed (non-run) tokens sit where the solution has None
-            fixed_tokens = iter(t for t in tokens if not t.digit_run)
-            for i, (key, col, v) in enumerate(zip(keys, block.columns, values)):
-                if v is None:
-                    result.cells[key] = self._cell(key, col, next(fixed_tokens), result)
+            for key, col, v, source in zip(keys, block.columns, values, _sources(tokens, values)):
+                if v is None:  # a fixed (non-run) token, read as published
+                    result.cells[key] = self._cell(key, col, source, result)
                 else:
-                    result.cells[key] = CellValue(key, v, CellStatus.SPLIT, raw=_run_of(tokens, i, values), loc=row.loc)
+                    result.cells[key] = CellValue(key, v, CellStatus.SPLIT, raw=source.raw.strip(), loc=row.loc)
             result.warnings.append(
                 ParseWarning(
                     "digits.split",
@@ -392,19 +390,16 @@ def _ambiguous_warning(title: str, label: str, tokens, count: int, complete: boo
     )
 
 
-def _run_of(tokens: list[Token], index: int, values) -> str:
-    """The raw run a split value came from (all values of one run share it)."""
-    pos = 0
+def _sources(tokens: list[Token], values) -> list[Token]:
+    """The token each value of a split came from: a fixed token gives one value, a run as many
+    values as it takes to use up its digits."""
+    out: list[Token] = []
     for t in tokens:
         if not t.digit_run:
-            pos += 1
+            out.append(t)
             continue
-        # count how many values this run produced: digits consumed
-        taken, digits = 0, 0
-        while pos + taken < len(values) and values[pos + taken] is not None and digits < len(t.raw.strip()):
-            digits += len(str(values[pos + taken]))
-            taken += 1
-        if pos <= index < pos + taken:
-            return t.raw.strip()
-        pos += taken
-    return ""
+        digits = 0
+        while digits < len(t.raw.strip()):
+            digits += len(str(values[len(out)]))
+            out.append(t)
+    return out
