@@ -10,7 +10,7 @@ documents a process reads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import TypeVar
 
 #: texts longer than this are not cached (labels and cell values are far shorter)
@@ -18,22 +18,30 @@ MAX_TEXT = 200
 CACHE_SIZE = 1 << 14
 
 F = TypeVar("F", bound=Callable)
+_MISS = object()
 
 
 def memo_text(fn: F) -> F:
     """Cache ``fn(text, *args)`` when ``text`` has at most :data:`MAX_TEXT` characters.
 
-    Arguments are told apart by type too (``typed``): a str-valued Enum is never taken for
-    its value.
+    The cache is a plain dict (a lookup costs far less than a call through ``lru_cache``), cleared
+    when it holds :data:`CACHE_SIZE` results.  Extra arguments are told apart by type too: a
+    str-valued Enum is never taken for its value.
     """
-    cached = lru_cache(maxsize=CACHE_SIZE, typed=True)(fn)
+    cache: dict = {}
 
     @wraps(fn)
-    def wrapper(text, *args, **kwargs):
-        if len(text) <= MAX_TEXT:
-            return cached(text, *args, **kwargs)
-        return fn(text, *args, **kwargs)
+    def wrapper(text, *args):
+        key = (text, *args, *map(type, args)) if args else text
+        result = cache.get(key, _MISS)
+        if result is _MISS:
+            result = fn(text, *args)
+            if len(text) <= MAX_TEXT:
+                if len(cache) >= CACHE_SIZE:
+                    cache.clear()
+                cache[key] = result
+        return result
 
-    wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
-    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
+    wrapper.cache_size = cache.__len__  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

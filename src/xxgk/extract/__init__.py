@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 from ..document import Document, Paragraph, Table
 from ..errors import NotAReport, UnsupportedTemplate
@@ -19,8 +20,7 @@ from ..memo import memo_text
 from ..report.model import CellStatus, CellValue, Deviation, ParseWarning, Report, Section, SourceInfo
 from ..templates import TemplateSpec
 from ..templates.model import TableSpec
-from ..values.parse import is_blank
-from .detect import detect_template
+from .detect import detect_from_cores, detect_template
 from .metadata import find_signature, find_title, find_year_agency, meta_date
 from .rows import Row, paragraph_row, split_row
 from .sections import FoundSection, find_sections
@@ -32,8 +32,9 @@ FIRST_SUPPORTED_YEAR = 2019
 
 
 def extract(doc: Document, source: SourceInfo | None = None) -> Report:
-    label_cells = [c.text for t in doc.tables for row in t.rows for c in row if c.text and not is_blank(c.text)]
-    spec, scores = detect_template(label_cells)
+    # each published table's cell texts reduced to what they say, counted once per document
+    table_cores = {id(t): Counter(core(c.text) for row in t.rows for c in row) for t in doc.tables}
+    spec, scores = detect_from_cores(sum(table_cores.values(), Counter()))
     if spec is None:
         # tables flattened into lines ("规章 0 0 0"): look at paragraphs too
         spec, scores = detect_template(
@@ -63,7 +64,7 @@ def extract(doc: Document, source: SourceInfo | None = None) -> Report:
         warnings.append(ParseWarning("meta.year", "报告标题中没有找到报告年度"))
     published = signed or meta_date(doc)
 
-    rows_by_table = _assign_rows(doc, spec, sections)
+    rows_by_table = _assign_rows(doc, spec, sections, table_cores)
     cells: dict[str, CellValue] = {}
     pending: list[PendingSplit] = []
     found_any = False
@@ -155,17 +156,10 @@ def _reader(table: TableSpec, identities: tuple) -> TableReader:
     return entry[2]
 
 
-def _table_score(table: Table, spec: TableSpec) -> float:
+def _table_score(cores: Counter, spec: TableSpec) -> float:
+    """How many of a published table's cells (given as counted cores) are labels of ``spec``."""
     hit = _table_labels(spec).hit
-    score = 0.0
-    for row in table.rows:
-        for cell in row:
-            c = core(cell.text)
-            if not c or c.isdigit():
-                continue
-            if hit(c):
-                score += 1
-    return score
+    return float(sum(n for c, n in cores.items() if c and not c.isdigit() and hit(c)))
 
 
 def _section_of(block: int, sections: list[FoundSection]) -> str | None:
@@ -176,7 +170,9 @@ def _section_of(block: int, sections: list[FoundSection]) -> str | None:
     return key
 
 
-def _assign_rows(doc: Document, spec: TemplateSpec, sections: list[FoundSection]) -> dict[str, list[Row]]:
+def _assign_rows(
+    doc: Document, spec: TemplateSpec, sections: list[FoundSection], table_cores: dict[int, Counter]
+) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
     table_for_section = {s.key: s.table for s in spec.sections if s.table}
     for index, block in enumerate(doc.blocks):
@@ -185,7 +181,7 @@ def _assign_rows(doc: Document, spec: TemplateSpec, sections: list[FoundSection]
         section = _section_of(index, sections)
         best, best_key = 0.0, None
         for t in spec.tables:
-            score = _table_score(block, t)
+            score = _table_score(table_cores[id(block)], t)
             if section and table_for_section.get(section) == t.key:
                 score += 2
             if score > best:

@@ -6,7 +6,8 @@ declarations; 表二's labels decide, 表三's rows break a tie.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from ..labels.normalize import core
@@ -47,10 +48,16 @@ def distinctive() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
 
 def detect_template(labels: Iterable[str]) -> tuple[TemplateSpec | None, dict[str, int]]:
     """The template whose distinctive labels the document's label cells show most."""
-    cores = [core(x) for x in labels]
+    return detect_from_cores(Counter(core(x) for x in labels))
+
+
+def detect_from_cores(cores: Mapping[str, int]) -> tuple[TemplateSpec | None, dict[str, int]]:
+    """:func:`detect_template` for labels already reduced by :func:`core`, with their counts."""
     scores: dict[str, int] = {}
     for key, (t2, t3) in distinctive().items():
-        scores[key] = sum(T2_WEIGHT for c in cores if c in t2) + sum(1 for c in cores if c in t3)
+        scores[key] = sum(T2_WEIGHT * n for c, n in cores.items() if c in t2) + sum(
+            n for c, n in cores.items() if c in t3
+        )
     best = max(scores.values(), default=0)
     if best == 0:
         return None, scores

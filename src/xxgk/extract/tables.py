@@ -79,11 +79,6 @@ def _deviation_kind(found: str, official: str, variants: tuple[str, ...]) -> str
     return kind
 
 
-def _header_hits(row: Row, header_labels: tuple[str, ...]) -> int:
-    """How many of the row's label cells are column headers, header groups or the corner note."""
-    return sum(1 for cell in row.labels if _best_similarity(cell.text, header_labels) >= COLUMN_MATCH)
-
-
 def _best_similarity(text: str, officials: tuple[str, ...]) -> float:
     """The best :func:`similarity` of ``text`` to any of ``officials`` (0 if there are none)."""
     if len(text) > MAX_TEXT:
@@ -106,6 +101,9 @@ class TableReader:
             for c in b.columns:
                 labels += list(_labels(c) + c.groups)
         self.header_labels = tuple(dict.fromkeys(labels))
+        self.header_cores = frozenset(core(x) for x in self.header_labels) - {""}
+        self.keys = [[spec.cell_key(r, c) for c in b.columns] for b, r in self.slots]
+        self._is_header: dict[str, bool] = {}
         # the slots whose official label (or a variant) says exactly what a row label says
         by_core: dict[str, set[int]] = {}
         for s, (_, rspec) in enumerate(self.slots):
@@ -128,7 +126,7 @@ class TableReader:
         result = TableResult()
         # rows of column headers are never data rows, even when a header reads like a row label
         # ("总计" is both 表三's last column and, as "（七）总计", one of its rows)
-        not_data = {i for i, row in enumerate(rows) if not row.values or _header_hits(row, self.header_labels) >= 2}
+        not_data = {i for i, row in enumerate(rows) if not row.values or self._header_hits(row) >= 2}
         matched = self._match(rows, not_data, result)
         data = set(matched.values())
         header_rows = {i for i, row in enumerate(rows) if i not in data and not row.has_numbers}
@@ -136,16 +134,27 @@ class TableReader:
         for slot_index, (block, rspec) in enumerate(self.slots):
             if slot_index in matched:
                 row = rows[matched[slot_index]]
-                self._read_values(row, block, rspec, result)
+                self._read_values(row, block, rspec, self.keys[slot_index], result)
                 result.found = True
             else:
-                for col in block.columns:
-                    key = self.spec.cell_key(rspec, col)
+                for key in self.keys[slot_index]:
                     result.cells[key] = CellValue(key, None, CellStatus.MISSING)
                 result.deviations.append(
                     Deviation("missing_row", self.spec.key, rspec.label or None, None, row=rspec.key)
                 )
         return result
+
+    def _header_hits(self, row: Row) -> int:
+        """How many of the row's label cells are column headers, header groups or the corner note."""
+        return sum(1 for cell in row.labels if self._is_header_text(cell.text))
+
+    def _is_header_text(self, text: str) -> bool:
+        known = self._is_header.get(text)
+        if known is None:
+            known = core(text) in self.header_cores or _best_similarity(text, self.header_labels) >= COLUMN_MATCH
+            if len(text) <= MAX_TEXT and len(self._is_header) < CACHE_SIZE:
+                self._is_header[text] = known
+        return known
 
     # row matching -----------------------------------------------------------------------------
     def _match(self, rows: list[Row], header_rows: set[int], result: TableResult) -> dict[int, int]:
@@ -285,7 +294,12 @@ class TableReader:
     ) -> None:
         best, best_cell = 0.0, None
         labels = (official,) + variants
-        for cell in cells:
+        label_cores = {core(x) for x in labels} - {""}
+        # a cell that says exactly one of the labels scores 100: the first such cell is the best
+        best_cell = next((cell for cell in cells if core(cell.text) in label_cores), None)
+        if best_cell is not None:
+            best = 100.0
+        for cell in cells if best_cell is None else ():
             # the first cell with the best score over all labels, as when looping over each label
             score = _best_similarity(cell.text, labels)
             if score > best:
@@ -301,9 +315,8 @@ class TableReader:
         )
 
     # values -----------------------------------------------------------------------------------
-    def _read_values(self, row: Row, block: BlockSpec, rspec: RowSpec, result: TableResult) -> None:
+    def _read_values(self, row: Row, block: BlockSpec, rspec: RowSpec, keys: list[str], result: TableResult) -> None:
         n = len(block.columns)
-        keys = [self.spec.cell_key(rspec, col) for col in block.columns]
         tokens = list(row.values)
         while len(tokens) > n and tokens[-1].blank:
             tokens.pop()

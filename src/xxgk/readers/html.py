@@ -17,6 +17,7 @@ explicit stack, so nesting depth costs no recursion.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml import etree
@@ -120,7 +121,7 @@ class _Walker:
             rows = [_cells_of(tr) for tr in _rows_of(el)]
             if sum(len(r) for r in rows) > limits.MAX_TABLE_CELLS:
                 raise UnreadableInput("表格过大，超出处理上限 (table too large)")
-            if is_layout_table(_layout_facts(td) for row in rows for td in row):
+            if is_layout_table(_layout_facts(el, rows)):
                 return self.layout_table(el, rows)
             self.table(el, rows)
             self.add_text(el.tail, el.sourceline)
@@ -187,40 +188,33 @@ def _local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
+# The HTML parser gives lower-case tag names without namespaces, so lxml can filter by tag in C.
 def _rows_of(table: etree._Element) -> list[etree._Element]:
     out = []
-    for child in table:
-        name = _local(child)
-        if name == "tr":
+    for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
+        if child.tag == "tr":
             out.append(child)
-        elif name in ("thead", "tbody", "tfoot"):
-            out.extend(c for c in child if _local(c) == "tr")
+        else:
+            out.extend(child.iterchildren("tr"))
     return out
 
 
 def _cells_of(tr: etree._Element) -> list[etree._Element]:
-    return [c for c in tr if _local(c) in ("td", "th")]
+    return list(tr.iterchildren("td", "th"))
 
 
-def _has_nested_table(cell: etree._Element) -> bool:
-    return any(True for _ in cell.iter("table"))
+def _layout_facts(table: etree._Element, rows: list[list[etree._Element]]) -> Iterator[tuple[bool, int]]:
+    """(holds a table, text length) of each cell, as :func:`is_layout_table` wants them."""
+    nested = next(table.iterdescendants("table"), None) is not None
+    for row in rows:
+        for cell in row:
+            if nested and next(cell.iterdescendants("table"), None) is not None:
+                yield True, 0
+            else:
+                yield False, int(_string_length(cell))
 
 
-def _layout_facts(cell: etree._Element) -> tuple[bool, int]:
-    """(holds a table, text length) as :func:`is_layout_table` wants them, looking no further than needed."""
-    if _has_nested_table(cell):
-        return True, 0
-    return False, _text_length(cell)
-
-
-def _text_length(cell: etree._Element) -> int:
-    """Length of the text in a cell, counted only as far as telling a layout cell needs."""
-    n = 0
-    for text in cell.itertext():
-        n += len(text)
-        if n > LAYOUT_CELL_TEXT:
-            break
-    return n
+_string_length = etree.XPath("string-length(.)")
 
 
 _CELL_BREAKS = {"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
@@ -231,7 +225,19 @@ def _cell_text(td: etree._Element) -> str:
     """Text of a cell: runs joined as they are, line breaks where the cell had <br> or <p>."""
     if not len(td):  # no markup inside: the cell's own text
         return _lines(td.text or "")
-    return _walk_cell_text(td)
+    breaks = []
+    for el in td.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP or _HIDDEN.search(el.get("style") or ""):
+            return _walk_cell_text(td)
+        if tag in _CELL_BREAKS:
+            breaks.append(el)
+    # mark each break element's start and end in the tree itself (the cell is read only here),
+    # then let lxml join the text
+    for el in breaks:
+        el.text = "\n" + el.text if el.text else "\n"
+        el.tail = "\n" + el.tail if el.tail else "\n"
+    return _lines("".join(td.itertext()))
 
 
 def _lines(text: str) -> str:
