@@ -13,9 +13,11 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
+from rapidfuzz import fuzz, process
+
 from ..document import Document, Paragraph, Table
 from ..errors import NotAReport, UnsupportedTemplate
-from ..labels.normalize import core, core_similarity, similarity
+from ..labels.normalize import core, similarity
 from ..memo import memo_text
 from ..report.model import CellStatus, CellValue, Deviation, ParseWarning, Report, Section, SourceInfo
 from ..templates import TemplateSpec
@@ -129,10 +131,20 @@ class _TableLabels:
         self.cores = frozenset(core(x) for x in labels) - {""}
         # only labels longer than 3 characters are compared by similarity
         self.similar_cores = tuple(sorted({core(x) for x in labels if len(x) > 3} - {""}))
+        # core_similarity gives a label ending in an official one (of 2+ characters) 92: by length
+        self.suffixes: dict[int, frozenset[str]] = {}
+        for x in self.similar_cores:
+            if len(x) >= 2:
+                self.suffixes[len(x)] = self.suffixes.get(len(x), frozenset()) | {x}
         self.hit = memo_text(self._hit)
 
     def _hit(self, c: str) -> bool:
-        return c in self.cores or any(core_similarity(c, x) >= TABLE_LABEL_MATCH for x in self.similar_cores)
+        """``c in cores`` or ``core_similarity(c, x) >= TABLE_LABEL_MATCH`` for some similar core x."""
+        if not c:
+            return False
+        if c in self.cores or any(c[-n:] in xs for n, xs in self.suffixes.items() if n <= len(c)):
+            return True
+        return process.extractOne(c, self.similar_cores, scorer=fuzz.ratio, score_cutoff=TABLE_LABEL_MATCH) is not None
 
 
 _TABLE_LABELS: dict[int, tuple[TableSpec, _TableLabels]] = {}

@@ -43,6 +43,7 @@ def _w(name: str) -> str:
 
 P, TBL, TR, TC, T, TAB, BR, CR = (_w(x) for x in ("p", "tbl", "tr", "tc", "t", "tab", "br", "cr"))
 TXBX = _w("txbxContent")
+TABS = _w("tabs")
 TCPR, GRIDSPAN, VMERGE, VAL, TRPR, GRIDBEFORE = (
     _w(x) for x in ("tcPr", "gridSpan", "vMerge", "val", "trPr", "gridBefore")
 )
@@ -96,11 +97,33 @@ class _Zip:
         return b"".join(self._chunks(name))
 
     def xml(self, name: str) -> etree._Element:
-        """Parse part ``name`` as it is decompressed, counting elements so the tree stays bounded."""
+        """Parse part ``name``, keeping the tree bounded.
+
+        A part of at most :data:`_SMALL_PART` bytes (every ordinary report) is parsed in one go
+        and its elements counted after; a larger one is parsed as it is decompressed, counting
+        elements as they are built, so a part of millions of tiny elements stops early.
+        """
+        chunks = self._chunks(name)
+        head = b""
+        for chunk in chunks:
+            head += chunk
+            if len(head) > _SMALL_PART:
+                return self._xml_streamed(name, head, chunks)
+        try:
+            root = etree.fromstring(head, etree.XMLParser(**_PARSER_OPTIONS)) if head.strip() else None
+        except etree.XMLSyntaxError as exc:
+            raise UnreadableInput(_xml_problem(exc, name)) from None
+        if root is None:
+            raise UnreadableInput(f"Word 文件内容格式错误 (empty XML part {name!r})")
+        if _count_elements(root) > limits.MAX_ELEMENTS:
+            raise UnreadableInput("Word 文件内容过多，超出处理上限 (too many XML elements)")
+        return root
+
+    def _xml_streamed(self, name: str, head: bytes, rest) -> etree._Element:
         parser = etree.XMLPullParser(events=("start",), **_PARSER_OPTIONS)
         elements = 0
         try:
-            for chunk in self._chunks(name):
+            for chunk in itertools.chain((head,), rest):
                 parser.feed(chunk)
                 for _ in parser.read_events():
                     elements += 1
@@ -112,6 +135,11 @@ class _Zip:
         if root is None:
             raise UnreadableInput(f"Word 文件内容格式错误 (empty XML part {name!r})")
         return root
+
+
+#: parts up to this size are parsed whole (at most a few hundred thousand elements)
+_SMALL_PART = 1 << 20
+_count_elements = etree.XPath("count(//*)")
 
 
 def _xml_problem(exc: etree.XMLSyntaxError, name: str) -> str:
@@ -205,22 +233,25 @@ class _Walker:
         tcs = [[tc for tc in _children(tr, TC)] for tr in trs]
         if sum(len(row) for row in tcs) > limits.MAX_TABLE_CELLS:
             raise UnreadableInput("表格过大，超出处理上限 (table too large)")
-        if is_layout_table(_layout_facts(tc) for row in tcs for tc in row):
+        texts = [[_plain_cell_text(tc) for tc in row] for row in tcs]
+        facts = ((False, t[1]) if t is not None else _layout_facts(tc) for row, trow in zip(tcs, texts) for tc, t in zip(row, trow))
+        if is_layout_table(facts):
             return [tc for row in tcs for tc in row]
         index = self.tables
         self.tables += 1
         # first pass: cells with their grid columns; vMerge continuations extend the cell above
         origin: dict[int, list] = {}  # grid column -> [cell fields] of the open vertical merge
         rows: list[list[list]] = []
-        for r, (tr, row_tcs) in enumerate(zip(trs, tcs)):
+        for r, (tr, row_tcs, row_texts) in enumerate(zip(trs, tcs, texts)):
             grid = _grid_before(tr)
             out: list[list] = []
-            for c, tc in enumerate(row_tcs):
+            for c, (tc, plain) in enumerate(zip(row_tcs, row_texts)):
                 span, vmerge = _tc_props(tc)
                 if vmerge == "continue" and grid in origin:
                     origin[grid][2] += 1
                 else:
-                    fields = [_cell_text(tc), Location(line=None, table=index, row=r, col=c), 1, span]
+                    text = plain[0] if plain is not None else _cell_text(tc)
+                    fields = [text, Location(None, None, index, r, c), 1, span]
                     out.append(fields)
                     for g in range(grid, grid + span):
                         origin.pop(g, None)
@@ -285,18 +316,19 @@ def _grid_before(tr: etree._Element) -> int:
 
 def _tc_props(tc: etree._Element) -> tuple[int, str | None]:
     span, vmerge = 1, None
-    pr = tc.find(TCPR)
-    if pr is not None:
-        gs = pr.find(GRIDSPAN)
-        if gs is not None:
-            try:
-                n = int(gs.get(VAL, "1"))
-                span = n if 1 <= n <= limits.MAX_SPAN else 1
-            except ValueError:
-                span = 1
-        vm = pr.find(VMERGE)
-        if vm is not None:
-            vmerge = "restart" if vm.get(VAL) == "restart" else "continue"
+    # the schema puts w:tcPr first: look no further than the first child
+    pr = tc[0] if len(tc) else None
+    if pr is not None and pr.tag == TCPR:
+        for prop in pr:
+            tag = prop.tag
+            if tag == GRIDSPAN:
+                try:
+                    n = int(prop.get(VAL, "1"))
+                    span = n if 1 <= n <= limits.MAX_SPAN else 1
+                except ValueError:
+                    span = 1
+            elif tag == VMERGE:
+                vmerge = "restart" if prop.get(VAL) == "restart" else "continue"
     return span, vmerge
 
 
@@ -324,6 +356,41 @@ def _run_text(p: etree._Element, boxes: list[etree._Element]) -> str:
         else:
             stack.append(iter(child))
     return "".join(parts)
+
+
+#: content that needs the element-by-element walk of :func:`_cell_text`
+_NOT_PLAIN = (TXBX, TBL, FALLBACK, _w("del"))
+
+
+def _plain_cell_text(tc: etree._Element) -> tuple[str, int] | None:
+    """:func:`_cell_text` (and the length of its w:t texts) for a cell of plain paragraphs and
+    runs, read with lxml's tag-filtered iteration; None for a cell holding a table, a text box,
+    alternate content or a deletion."""
+    lines: list[str] = []
+    parts: list[str] | None = None
+    length = 0
+    for el in tc.iter(P, T, TAB, BR, CR, *_NOT_PLAIN):
+        tag = el.tag
+        if tag == T:
+            text = el.text or ""
+            length += len(text)
+            if parts is not None:
+                parts.append(text)
+        elif tag == P:
+            if parts is not None:
+                lines.append("".join(parts).strip())
+            parts = []
+        elif tag == TAB:
+            if parts is not None and el.getparent().tag != TABS:  # not a tab stop of w:pPr
+                parts.append(" ")
+        elif tag in (BR, CR):
+            if parts is not None:
+                parts.append("\n")
+        else:
+            return None
+    if parts is not None:
+        lines.append("".join(parts).strip())
+    return "\n".join(x for x in lines if x), length
 
 
 def _cell_text(tc: etree._Element) -> str:

@@ -20,7 +20,7 @@ from .. import limits
 from ..document import Cell, Document, Location, Paragraph, Table
 from ..errors import UnreadableInput
 
-_DEBRIS = re.compile(r"\[bookmark:[^\]]*\]")
+_DEBRIS = re.compile(r"\[bookmark:[^\]\n]*\]")  # within one line
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
@@ -29,15 +29,20 @@ _BR = re.compile(r"<br\s*/?>", re.I)
 _CONTINUATION_MAX = 4  # a line without a tab continues the previous cell if it is this short
 
 
-def _clean(line: str) -> str:
-    return _DEBRIS.sub("", line).rstrip("\r\n\x0b\x0c")
+def _lines(text: str) -> list[str]:
+    """The text's lines, debris removed, without line-end characters (\\v and \\f included)."""
+    text = _DEBRIS.sub("", text)
+    lines = text.split("\n")
+    if "\x0b" in text or "\x0c" in text:
+        lines = [x.rstrip("\x0b\x0c") for x in lines]
+    return lines
 
 
 def read_text(text: str, name: str | None = None) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.count("\n") >= limits.MAX_LINES:
         raise UnreadableInput(f"文本行数过多（上限 {limits.MAX_LINES} 行），超出处理上限 (too many lines)")
-    lines = [_clean(x) for x in text.split("\n")]
+    lines = _lines(text)
     del text
     blocks: list[Paragraph | Table] = []
     tables = 0
@@ -127,7 +132,7 @@ def _cell_per_line(lines: list[str], start: int, end: int, index: int) -> list[l
             if count > limits.MAX_TABLE_CELLS:
                 raise _too_large()
             text = line.lstrip("\t").strip()
-            row.append(Cell(text, Location(line=k + 1, table=index, row=len(rows), col=len(row))))
+            row.append(Cell(text, Location(k + 1, None, index, len(rows), len(row))))
         elif line.strip() == "":
             if row:
                 close()
@@ -159,7 +164,7 @@ def _row_per_line(lines: list[str], start: int, end: int, index: int) -> list[li
             close()
             parts = line.split("\t")
             r = len(rows)
-            rows.append([Cell(p.strip(), Location(line=k + 1, table=index, row=r, col=c)) for c, p in enumerate(parts)])
+            rows.append([Cell(p.strip(), Location(k + 1, None, index, r, c)) for c, p in enumerate(parts)])
         elif line.strip() and rows:
             more.append(line.strip())
     close()
