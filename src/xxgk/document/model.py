@@ -49,10 +49,11 @@ class Paragraph:
     style: str | None = None  # "heading", "title" when the source says so
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """One published cell (a named tuple, like :class:`Location`: readers make one per cell)."""
+
     text: str
-    loc: Location = field(default_factory=Location)
+    loc: Location = Location()
     rowspan: int = 1
     colspan: int = 1
     # confidence in [0, 1] for text that was recognised rather than read (OCR); None = exact

@@ -35,8 +35,11 @@ FIRST_SUPPORTED_YEAR = 2019
 
 def extract(doc: Document, source: SourceInfo | None = None) -> Report:
     # each published table's cell texts reduced to what they say, counted once per document
-    table_cores = {id(t): Counter(core(c.text) for row in t.rows for c in row) for t in doc.tables}
-    spec, scores = detect_from_cores(sum(table_cores.values(), Counter()))
+    table_cores = {id(t): Counter(map(core, [c.text for row in t.rows for c in row])) for t in doc.tables}
+    all_cores: Counter = Counter()
+    for counted in table_cores.values():
+        all_cores.update(counted)
+    spec, scores = detect_from_cores(all_cores)
     if spec is None:
         # tables flattened into lines ("规章 0 0 0"): look at paragraphs too
         spec, scores = detect_template(

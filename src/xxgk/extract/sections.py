@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..document import Document, Paragraph
 from ..labels.normalize import core, has_traditional, simplify, similarity, split_enumerator
@@ -25,9 +26,24 @@ def _score(text: str, spec: SectionSpec) -> float:
     return max(similarity(text, h) for h in (spec.heading,) + spec.variants)
 
 
+@lru_cache(maxsize=16)
+def _by_core(specs: tuple[SectionSpec, ...]) -> dict[str, SectionSpec]:
+    """The section each heading (or variant) names, by its core; a core two sections share is left out."""
+    out: dict[str, SectionSpec] = {}
+    shared: set[str] = set()
+    for spec in specs:
+        for heading in (spec.heading,) + spec.variants:
+            c = core(heading)
+            if c in out and out[c] is not spec:
+                shared.add(c)
+            out[c] = spec
+    return {c: spec for c, spec in out.items() if c and c not in shared}
+
+
 def find_sections(doc: Document, specs: tuple[SectionSpec, ...]) -> tuple[list[FoundSection], list[Deviation]]:
     """Headings in document order; each section taken once, at its first strong match."""
     found: dict[str, FoundSection] = {}
+    by_core = _by_core(specs)
     for index, block in enumerate(doc.blocks):
         if not isinstance(block, Paragraph):
             continue
@@ -39,7 +55,10 @@ def find_sections(doc: Document, specs: tuple[SectionSpec, ...]) -> tuple[list[F
         if not rest:
             continue
         best, best_spec = 0.0, None
-        for spec in specs:
+        exact = by_core.get(core(text))
+        if exact is not None and exact.key not in found:  # scores 100: no need to score the others
+            best, best_spec = 100.0, exact
+        for spec in specs if best_spec is None else ():
             if spec.key in found:
                 continue
             score = _score(text, spec)

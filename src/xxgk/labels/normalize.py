@@ -17,7 +17,7 @@ from functools import lru_cache
 from opencc import OpenCC
 from rapidfuzz import fuzz
 
-from ..memo import CACHE_SIZE, MAX_TEXT
+from ..memo import CACHE_SIZE, MAX_TEXT, memo_text
 
 _TW2SP = OpenCC("tw2sp")  # phrases too: 檔案 -> 文件, 資訊 -> 信息
 
@@ -113,6 +113,7 @@ def core_similarity(a: str, b: str) -> float:
 _core_similarity_memo = lru_cache(maxsize=CACHE_SIZE)(core_similarity)
 
 
+@memo_text
 def _plain(text: str) -> str:
     """NFKC, curly quotes straightened, whitespace removed; characters left as written."""
     return _PUNCT_WS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
