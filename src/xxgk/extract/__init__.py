@@ -35,7 +35,10 @@ FIRST_SUPPORTED_YEAR = 2019
 
 def extract(doc: Document, source: SourceInfo | None = None) -> Report:
     # each published table's cell texts reduced to what they say, counted once per document
-    table_cores = {id(t): Counter(map(core, [c.text for row in t.rows for c in row])) for t in doc.tables}
+    # (numbers are never labels: they are left out before any work is done on them)
+    table_cores = {
+        id(t): Counter(map(core, [c.text for row in t.rows for c in row if not c.text.isdigit()])) for t in doc.tables
+    }
     all_cores: Counter = Counter()
     for counted in table_cores.values():
         all_cores.update(counted)

@@ -40,6 +40,7 @@ _BLOCK = {
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u200b\ufeff]+")
+_WS_IN_LINE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+")  # _WS but the line break
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CHUNK = 1 << 16
 _META_NAMES = {"articletitle", "pubdate", "contentsource", "sitename", "columnname", "author", "description"}
@@ -211,10 +212,7 @@ def _layout_facts(table: etree._Element, rows: list[list[etree._Element]]) -> It
             if nested and next(cell.iterdescendants("table"), None) is not None:
                 yield True, 0
             else:
-                yield False, int(_string_length(cell))
-
-
-_string_length = etree.XPath("string-length(.)")
+                yield False, sum(map(len, cell.itertext())) if len(cell) else len(cell.text or "")
 
 
 _CELL_BREAKS = {"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
@@ -241,7 +239,10 @@ def _cell_text(td: etree._Element) -> str:
 
 
 def _lines(text: str) -> str:
-    return "\n".join(x for x in (_WS.sub(" ", line).strip() for line in text.split("\n")) if x)
+    """Runs of whitespace made one space and lines trimmed, empty lines dropped."""
+    if "\n" not in text:
+        return _WS.sub(" ", text).strip()
+    return "\n".join([x for line in _WS_IN_LINE.sub(" ", text).split("\n") if (x := line.strip())])
 
 
 def _walk_cell_text(td: etree._Element) -> str:
