@@ -83,13 +83,13 @@ def main(
     """政府信息公开工作年度报告工具。"""
 
 
-def read_report(file: Path):
+def read_report(file: Path | bytes, name: str | None = None):
     """(report, None) or (None, one-line reason): a bad file never stops a batch."""
     from .api import parse as parse_report
 
     try:
         with deadline(limits.MAX_SECONDS):
-            return parse_report(file), None
+            return parse_report(file, name=name), None
     except _OutOfTime:
         return None, f"处理超时（{limits.MAX_SECONDS:g} 秒），文件内容异常或过于复杂 (gave up after {limits.MAX_SECONDS:g} s)"
     except XxgkError as exc:
