@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -203,6 +203,11 @@ def store(engine: Engine, record: Record) -> bool:
     for _ in range(_RETRIES):
         try:
             with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # the commit returns before the server's disk flush: a killed ingest loses
+                    # nothing committed; a crash of the server itself may lose the last commits,
+                    # which a rerun stores again
+                    conn.execute(text("SET LOCAL synchronous_commit = off"))
                 if is_stored(conn, record.sha256):
                     return False
                 _write(conn, record)
