@@ -19,7 +19,7 @@ configuration then runs ``xxgk ingest`` on the folder as a subprocess, into a ne
 
 Reported: wall-clock time of the whole command (start-up included) and reports per second,
 peak RSS of the process tree (the command, its workers and the Dask processes, sampled every
-50 ms with psutil), and the database size when done (SQLite file with its WAL; PostgreSQL's
+250 ms with psutil), and the database size when done (SQLite file with its WAL; PostgreSQL's
 ``pg_database_size``).  Every run must store all ``--n`` reports, or the script exits 1.
 """
 
@@ -83,7 +83,7 @@ def run(cmd: list[str]) -> tuple[float, int, int]:
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_rss(ps))
-        time.sleep(0.05)
+        time.sleep(0.25)
     wall = time.perf_counter() - t0
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.returncode:
