@@ -83,13 +83,13 @@ def main(
     """政府信息公开工作年度报告工具。"""
 
 
-def read_report(file: Path):
+def read_report(file: Path | bytes, name: str | None = None):
     """(report, None) or (None, one-line reason): a bad file never stops a batch."""
     from .api import parse as parse_report
 
     try:
         with deadline(limits.MAX_SECONDS):
-            return parse_report(file), None
+            return parse_report(file, name=name), None
     except _OutOfTime:
         return None, f"处理超时（{limits.MAX_SECONDS:g} 秒），文件内容异常或过于复杂 (gave up after {limits.MAX_SECONDS:g} s)"
     except XxgkError as exc:
@@ -267,6 +267,90 @@ def render(
         print(f"xxgk: 警告：{one_line(str(output))} 已写出，但含 {len(errors)} 处错误（见上），请核对后再发布", file=sys.stderr)
         raise typer.Exit(1)
     print(f"已写出 {one_line(str(output))}", file=sys.stderr)
+
+
+
+class IngestEngine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+_DB_HELP = "数据库：SQLAlchemy 地址（如 postgresql+psycopg://用户:密码@主机/库）或 SQLite 文件路径；默认取环境变量 XXGK_DATABASE_URL，否则用用户数据目录下的 SQLite"
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="报告文件、文件夹（递归）或 zip 压缩包，可给多个"),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="并行进程数（默认为 CPU 核数）"),
+    engine: IngestEngine = typer.Option(IngestEngine.local, "--engine", help="local：本机进程池；dask：Dask 集群"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址，如 tcp://10.0.0.5:8786（不给则在本机启动）"),
+    config: Path | None = typer.Option(None, "--config", help="检查配置文件（默认查找 xxgk.toml）"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
+) -> None:
+    """读取、检查报告并存入数据库：同样内容（SHA-256 相同）只存一次；内容有变化的同一报告存为新版本，旧版本保留。
+
+    每份报告单独提交，中断后重新运行会跳过已入库的文件。读取失败的文件连同原因存入数据库（xxgk export --what failed）。
+    退出码：0 全部入库或已存在；1 有文件失败（已列出，其余照常入库）；2 数据库无法打开。
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from .checks import load_config
+    from .store import open_database
+    from .store.ingest import ingest as run_ingest
+
+    try:
+        cfg = load_config(config)
+        database = open_database(db)
+    except XxgkError as exc:
+        fail(exc.message)
+    console = Console(stderr=True)
+    columns = (TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=quiet, transient=False) as bar:
+        task = bar.add_task("ingest", total=None)
+        try:
+            summary = run_ingest(
+                database,
+                paths,
+                jobs=jobs,
+                executor=engine.value,
+                scheduler=scheduler,
+                config=cfg,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        except XxgkError as exc:
+            fail(exc.message)
+    for name, reason in summary.failed:
+        report_error(Path(name), reason)
+    print(
+        f"入库 {summary.stored} 份，跳过 {summary.skipped} 份（已存在），失败 {len(summary.failed)} 份"
+        f"（stored {summary.stored}, skipped {summary.skipped}, failed {len(summary.failed)}）",
+        file=sys.stderr,
+    )
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="输出文件，格式按扩展名：.csv .parquet .xlsx .json"),
+    what: str = typer.Option("reports", "--what", "-w", help="导出内容：reports cells findings totals identities crossyear missing rules failed"),
+    by: str = typer.Option("region,year", "--by", help="totals/identities 的汇总维度（逗号分隔）：region level agency year"),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """导出数据库中的数据：报告清单、全部单元格、检查问题、汇总合计（并复核勾稽关系）、跨年度检查、缺报机关等。"""
+    from .store import open_database
+    from .store.export import export as run_export
+    from .store.queries import GROUPS
+
+    groups = tuple(g.strip() for g in by.split(",") if g.strip())
+    bad = [g for g in groups if g not in GROUPS]
+    if bad:
+        fail(f"未知的汇总维度 {'、'.join(bad)}，可选：{' '.join(GROUPS)} (unknown grouping)")
+    try:
+        rows = run_export(open_database(db), output, what, groups)
+    except XxgkError as exc:
+        fail(exc.message)
+    print(f"已导出 {rows} 行到 {one_line(str(output))}", file=sys.stderr)
 
 
 def run() -> None:
