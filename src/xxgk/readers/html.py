@@ -59,7 +59,10 @@ def _span(value: str | None) -> int:
 class _Walker:
     """Walks the page in document order with an explicit stack (no recursion, whatever the nesting)."""
 
-    def __init__(self) -> None:
+    def __init__(self, hidden: bool = True) -> None:
+        # False when the page's source never says display:none or visibility:hidden, so no
+        # element's style needs looking at
+        self.hidden = hidden
         self.blocks: list[Paragraph | Table] = []
         self.buf: list[str] = []
         self.buf_line: int | None = None
@@ -114,7 +117,7 @@ class _Walker:
         if not tag:  # comment or processing instruction: keep only the tail
             self.add_text(el.tail, getattr(el, "sourceline", None))
             return None
-        if tag in _SKIP or _HIDDEN.search(el.get("style") or ""):
+        if tag in _SKIP or (self.hidden and _HIDDEN.search(el.get("style") or "")):
             self.add_text(el.tail, el.sourceline)
             return None
         if tag == "table":
@@ -163,7 +166,7 @@ class _Walker:
             cells = []
             for c, td in enumerate(tr):
                 cell = Cell(
-                    _cell_text(td),
+                    _cell_text(td, self.hidden),
                     Location(line=td.sourceline, table=index, row=r, col=c),
                     rowspan=_span(td.get("rowspan")),
                     colspan=_span(td.get("colspan")),
@@ -219,17 +222,25 @@ _CELL_BREAKS = {"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"
 _CLOSE = object()  # marks the end of an element's content on the stack
 
 
-def _cell_text(td: etree._Element) -> str:
-    """Text of a cell: runs joined as they are, line breaks where the cell had <br> or <p>."""
+def _cell_text(td: etree._Element, hidden: bool = True) -> str:
+    """Text of a cell: runs joined as they are, line breaks where the cell had <br> or <p>.
+
+    ``hidden``: whether an element of the page may be hidden by its style.
+    """
     if not len(td):  # no markup inside: the cell's own text
         return _lines(td.text or "")
-    breaks = []
-    for el in td.iterdescendants():
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _SKIP or _HIDDEN.search(el.get("style") or ""):
+    if hidden:
+        breaks = []
+        for el in td.iterdescendants():
+            tag = el.tag
+            if not isinstance(tag, str) or tag in _SKIP or _HIDDEN.search(el.get("style") or ""):
+                return _walk_cell_text(td)
+            if tag in _CELL_BREAKS:
+                breaks.append(el)
+    else:  # (the parser drops comments and processing instructions: every node is an element)
+        if next(td.iterdescendants(*_SKIP), None) is not None:
             return _walk_cell_text(td)
-        if tag in _CELL_BREAKS:
-            breaks.append(el)
+        breaks = list(td.iterdescendants(*_CELL_BREAKS))
     # mark each break element's start and end in the tree itself (the cell is read only here),
     # then let lxml join the text
     for el in breaks:
@@ -277,13 +288,33 @@ def _walk_cell_text(td: etree._Element) -> str:
     return _lines("".join(parts))
 
 
+#: pages up to this size are parsed whole and their elements counted after
+_SMALL_PAGE = 1 << 20
+_count_elements = etree.XPath("count(//*)")
+
+
 def _parse(text: str) -> etree._Element:
-    """Parse the page, counting elements as they are built so the tree stays bounded."""
-    parser = etree.HTMLPullParser(
-        events=("start",), encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
-    )
-    elements = 0
+    """Parse the page, keeping the tree bounded.
+
+    A page of at most :data:`_SMALL_PAGE` bytes (every ordinary report) is parsed in one go and
+    its elements counted after; a larger one is parsed chunk by chunk, counting elements as
+    they are built, so a page of millions of tiny elements stops early.
+    """
+    options = dict(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False)
     data = text.encode("utf-8", errors="replace")
+    if len(data) <= _SMALL_PAGE:
+        try:
+            root = etree.fromstring(data, etree.HTMLParser(encoding="utf-8", **options))
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+            reason = str(exc).split("\n", 1)[0]
+            raise UnreadableInput(f"网页无法解析 (HTML could not be parsed: {reason})") from None
+        if root is None:
+            raise UnreadableInput("网页无法解析 (HTML could not be parsed: document is empty)")
+        if _count_elements(root) > limits.MAX_ELEMENTS:
+            raise UnreadableInput("网页元素过多，超出处理上限 (too many HTML elements)")
+        return root
+    parser = etree.HTMLPullParser(events=("start",), encoding="utf-8", **options)
+    elements = 0
     try:
         for pos in range(0, len(data), _CHUNK):
             parser.feed(data[pos : pos + _CHUNK])
@@ -312,7 +343,7 @@ def read_html(text: str, name: str | None = None) -> Document:
         key = (m.get("name") or m.get("property") or "").strip()
         if key.lower() in _META_NAMES and m.get("content"):
             meta.append((key, m.get("content").strip()))
-    walker = _Walker()
+    walker = _Walker(hidden=_HIDDEN.search(text) is not None)
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
