@@ -2,7 +2,8 @@
 
 Title 方正小标宋简体 二号 centred; body 仿宋_GB2312 三号 with a two-character first-line indent;
 section headings 黑体; the three tables drawn from :func:`~xxgk.templates.layout.table_layout`
-with the official merged cells, "Table Grid" borders and centred text.  Null cells stay empty.
+with the official merged cells, "Table Grid" borders and centred text; rows do not break across
+pages.  Null cells stay empty.
 Fonts are named in ``w:rFonts`` for every script (``w:eastAsia`` carries the Chinese face), so a
 machine without the GB fonts falls back to its own CJK fonts.
 """
@@ -97,6 +98,8 @@ def _table(doc, report: Report, table_spec) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid = table._cells  # one pass over the XML
     table.autofit = False
+    for row in table.rows:  # a row never breaks across pages (a label split from its numbers)
+        row._tr.get_or_add_trPr().append(row._tr.makeelement(qn("w:cantSplit"), {}))
     for j, width in enumerate(_column_widths(grid_layout)):
         table.columns[j].width = width
         for i in range(grid_layout.height):
