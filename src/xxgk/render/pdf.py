@@ -13,7 +13,7 @@ import subprocess
 
 from ..errors import XxgkError
 from ..report.model import Report
-from .docx import BODY_FONT, HEADING_FONT, TITLE_FONT, render_docx
+from .docx import BODY_FONT, HEADING_FONT, LATIN_FONT, TITLE_FONT, render_docx
 
 _SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN", "WenQuanYi Zen Hei")
 _SANS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei")
@@ -28,6 +28,9 @@ FONT_SUBSTITUTES: dict[str, tuple[str, ...]] = {
     "SimSun": _SERIF,
     "FangSong": _SERIF,
     "SimHei": _SANS,
+    # the Latin face of the Word file: Noto Serif CJK's digits are narrower than DejaVu Serif's
+    # (what fontconfig picks for Times New Roman when Liberation is absent)
+    LATIN_FONT: ("Liberation Serif", "Noto Serif CJK SC", "DejaVu Serif"),
 }
 
 
