@@ -648,7 +648,7 @@ OTHER_FORMATS = [
     ("scan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(100), "image"),
     ("scan.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(100), "image"),
     ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "legacy Word"),
-    ("old.rtf", b"{\\rtf1\\ansi 2022\\u24180?}", "RTF"),
+    ("old.rtf", b"{\\rtf1\\ansi " + bytes(range(256)) * 4, "RTF"),
 ]
 
 

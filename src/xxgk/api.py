@@ -12,8 +12,8 @@ from .report import Report, SourceInfo
 
 
 def parse(source: Source, name: str | None = None) -> Report:
-    """Read one report from a path or bytes (text, HTML, DOCX or an xxgk Excel sheet, recognised
-    from the content)."""
+    """Read one report from a path or bytes (text, HTML, DOCX, .doc/.wps/.rtf through LibreOffice,
+    or an xxgk Excel sheet, recognised from the content)."""
     data, path_name = load_bytes(source)
     if data[:2] == b"PK" and sniff(data) == "xlsx":
         from .render.xlsx_sheet import read_fill_in

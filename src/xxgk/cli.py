@@ -108,7 +108,7 @@ def report_error(file: Path, reason: str) -> None:
 
 @app.command()
 def parse(
-    files: list[Path] = typer.Argument(..., help="报告文件：文本、网页（HTML）或 Word（.docx），按内容识别格式；可给多个"),
+    files: list[Path] = typer.Argument(..., help="报告文件：文本、网页（HTML）或 Word（.docx .doc .wps .rtf），按内容识别格式；可给多个"),
     format: OutputFormat = typer.Option(OutputFormat.json, "--format", "-f", help="输出格式：json 或 text"),
     brief: bool = typer.Option(False, "--brief", help="JSON 只输出模板、年度、机关和三张表的数据"),
 ) -> None:
@@ -223,11 +223,11 @@ def template(
 @app.command()
 def render(
     data: Path = typer.Argument(..., help="数据文件（JSON/YAML，或 Excel 填报表），也可以是任何 xxgk 能读取的报告文件"),
-    output: Path = typer.Option(..., "--output", "-o", help="输出文件，格式按扩展名：.docx .html .md .xlsx"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出文件，格式按扩展名：.docx .html .md .pdf .xlsx"),
     allow_errors: bool = typer.Option(False, "--allow-errors", help="数据违反勾稽关系等错误时仍然写出（并提示）"),
     fill_totals: bool = typer.Option(False, "--fill-totals", help="按勾稽关系补算空缺的合计、总计（不改动已填写的数字）"),
 ) -> None:
-    """按官方格式生成年度报告（Word、网页、Markdown、Excel），写出前先检查勾稽关系、章节结构与模板。
+    """按官方格式生成年度报告（Word、网页、Markdown、PDF、Excel），写出前先检查勾稽关系、章节结构与模板。
 
     退出码：0 已写出；1 数据违反勾稽关系等（未写出；加 --allow-errors 时写出并提示）；2 数据有误或无法读取。
     """

@@ -38,3 +38,8 @@ MAX_CELLS = 500_000
 MAX_SPAN = 64
 #: seconds the command line spends on one file before giving up (0 = no limit)
 MAX_SECONDS = _env("XXGK_MAX_SECONDS", 120)
+#: seconds one LibreOffice conversion (.doc/.wps/.rtf in, PDF out) may take before it is killed;
+#: a report converts in 2–3 s, most of it LibreOffice starting
+OFFICE_SECONDS = _env("XXGK_OFFICE_SECONDS", 60)
+#: address space LibreOffice may use for one conversion (it needs about 1 GiB of it to start)
+OFFICE_MEMORY_BYTES = int(_env("XXGK_OFFICE_MEMORY_BYTES", 3 * 1024 * 1024 * 1024))

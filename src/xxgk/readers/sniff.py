@@ -34,8 +34,8 @@ def _is_xxgk_workbook(zf) -> bool:
 
 
 def sniff(data: bytes) -> str:
-    """Return "docx", "xlsx" (an xxgk fill-in or data workbook) or "text" (text or HTML: see
-    :func:`looks_like_html`).
+    """Return "docx", "xlsx" (an xxgk fill-in or data workbook), "doc" (an OLE2 container: Word
+    .doc or WPS .wps), "rtf" or "text" (text or HTML: see :func:`looks_like_html`).
 
     Raises :class:`UnreadableInput` with the reason for anything else.
     """
@@ -55,9 +55,9 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         raise UnreadableInput("暂不支持 PDF 文件 (PDF reading is not available yet)")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableInput("暂不支持 .doc/.wps 旧版 Word 文件，请另存为 .docx (legacy Word format)")
+        return "doc"
     if head.startswith(b"{\\rtf"):
-        raise UnreadableInput("暂不支持 RTF 文件，请另存为 .docx (RTF format)")
+        return "rtf"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")):
         raise UnreadableInput("暂不支持图片文件 (image files need OCR, not available yet)")
     sample = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -75,7 +75,8 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
         raise UnreadableInput(TOO_MANY)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error,
+            NotImplementedError):  # fmt: skip  # "zip file version 6.4": a damaged header
         raise UnreadableInput(CORRUPT) from None
     if len(zf.infolist()) > limits.MAX_ZIP_ENTRIES:
         raise UnreadableInput(TOO_MANY)

@@ -2,7 +2,8 @@
 
 Title 方正小标宋简体 二号 centred; body 仿宋_GB2312 三号 with a two-character first-line indent;
 section headings 黑体; the three tables drawn from :func:`~xxgk.templates.layout.table_layout`
-with the official merged cells, "Table Grid" borders and centred text.  Null cells stay empty.
+with the official merged cells, "Table Grid" borders and centred text; rows do not break across
+pages.  Null cells stay empty.
 Fonts are named in ``w:rFonts`` for every script (``w:eastAsia`` carries the Chinese face), so a
 machine without the GB fonts falls back to its own CJK fonts.
 """
@@ -89,6 +90,23 @@ def _column_widths(grid_layout) -> list:
     return [Mm(x) for x in widths]
 
 
+#: left and right cell padding (twips, about 0.7 mm; Word's default is 1.9 mm) so that five-digit
+#: numbers fit on one line in 表三's narrow columns
+CELL_PADDING_TWIPS = 40
+
+
+def _narrow_cell_margins(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    margins = tbl_pr.makeelement(qn("w:tblCellMar"), {})
+    for side in ("left", "right"):
+        margins.append(tbl_pr.makeelement(qn(f"w:{side}"), {qn("w:w"): str(CELL_PADDING_TWIPS), qn("w:type"): "dxa"}))
+    layout_el = tbl_pr.find(qn("w:tblLayout"))  # schema order: ... tblLayout, tblCellMar, tblLook
+    if layout_el is not None:
+        layout_el.addnext(margins)
+    else:
+        tbl_pr.append(margins)
+
+
 def _table(doc, report: Report, table_spec) -> None:
     grid_layout = layout(table_spec)
     w = grid_layout.width
@@ -97,6 +115,9 @@ def _table(doc, report: Report, table_spec) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid = table._cells  # one pass over the XML
     table.autofit = False
+    _narrow_cell_margins(table)
+    for row in table.rows:  # a row never breaks across pages (a label split from its numbers)
+        row._tr.get_or_add_trPr().append(row._tr.makeelement(qn("w:cantSplit"), {}))
     for j, width in enumerate(_column_widths(grid_layout)):
         table.columns[j].width = width
         for i in range(grid_layout.height):

@@ -85,5 +85,5 @@ def writer_for(path: Path) -> Callable[[Report], bytes]:
             raise UnsupportedOutput("暂不支持输出 .pdf 格式 (pdf output not yet supported)")
         return writer
     raise UnsupportedOutput(
-        f"无法从文件名“{path.name}”判断输出格式，请使用 .docx、.html、.md 或 .xlsx 扩展名 (unknown output format)"
+        f"无法从文件名“{path.name}”判断输出格式，请使用 .docx、.html、.md、.pdf 或 .xlsx 扩展名 (unknown output format)"
     )
