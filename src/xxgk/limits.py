@@ -38,3 +38,11 @@ MAX_CELLS = 500_000
 MAX_SPAN = 64
 #: seconds the command line spends on one file before giving up (0 = no limit)
 MAX_SECONDS = _env("XXGK_MAX_SECONDS", 120)
+#: most pages of a PDF that is read (a report has a few tens at most)
+MAX_PDF_PAGES = 200
+#: most characters on one PDF page (a dense page has a few thousand)
+MAX_PDF_PAGE_CHARS = 100_000
+#: most objects on one PDF page, counting those inside forms
+MAX_PDF_PAGE_OBJECTS = 200_000
+#: seconds spent reading one PDF before giving up
+MAX_PDF_SECONDS = _env("XXGK_MAX_PDF_SECONDS", 60)

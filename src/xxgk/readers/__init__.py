@@ -15,6 +15,7 @@ from ..errors import UnreadableInput
 from .docx import read_docx
 from .encoding import declared_charset, decode
 from .html import read_html
+from .pdf import read_pdf
 from .sniff import looks_like_html, sniff
 from .text import read_text
 
@@ -58,6 +59,8 @@ def read_document(source: Source, name: str | None = None) -> Document:
     kind = sniff(data)
     if kind == "docx":
         return read_docx(data, name)
+    if kind == "pdf":
+        return read_pdf(data, name)
     if kind == "xlsx":  # an xxgk workbook holds data, not a document: xxgk.parse reads it
         raise UnreadableInput("这是 xxgk 填报表，请用 xxgk.parse 读取 (xxgk workbook: use xxgk.parse)")
     text, _ = decode(data, declared_charset(data))
@@ -66,4 +69,4 @@ def read_document(source: Source, name: str | None = None) -> Document:
     return read_text(text, name)
 
 
-__all__ = ["read_document", "read_text", "read_html", "read_docx", "load_bytes", "sniff"]
+__all__ = ["read_document", "read_text", "read_html", "read_docx", "read_pdf", "load_bytes", "sniff"]

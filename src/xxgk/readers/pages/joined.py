@@ -1,0 +1,167 @@
+"""A table's fragments (one per page) into one :class:`~xxgk.document.Table`.
+
+* a fragment continues the table above it when it opens its page, the other closed its page,
+  and their outer edges line up;
+* header rows repeated at the top of a continued page are dropped;
+* a row split by the page break (the text of its cells running from the bottom of one page to
+  the top of the next) is joined back into one row, and so is a merged cell whose text runs
+  over the break; rows that each carry numbers in the same column are never joined;
+* the fragments are stacked, and each cell's row and column spans are read off the union of all
+  cell edges.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...document import Cell, Location, Table
+from .grid import Fragment, GridCell, cluster, index_of
+from .text import join_lines
+
+EDGE_TOL = 2.5  # points: cell edges this close are the same grid line
+ALIGN_TOL = 4.0  # points: outer edges of two fragments of one table
+_NUMERIC = re.compile(r"[\s\d.,%+\-−/—]*\d[\s\d.,%+\-−/—]*")
+
+
+def continues(above: Fragment, below: Fragment) -> bool:
+    """Whether ``below`` (first on its page) can continue ``above`` (last on the previous page)."""
+    if below.page != above.page + 1:
+        return False
+    if above.ruled and below.ruled:
+        return abs(above.x0 - below.x0) <= ALIGN_TOL and abs(above.x1 - below.x1) <= ALIGN_TOL
+    overlap = min(above.x1, below.x1) - max(above.x0, below.x0)
+    return overlap >= 0.8 * max(above.x1 - above.x0, below.x1 - below.x0)
+
+
+def _numeric(text: str) -> bool:
+    return bool(text) and _NUMERIC.fullmatch(text) is not None
+
+
+def _row_edges(frag: Fragment) -> list[float]:
+    return cluster([c.y0 for c in frag.cells] + [c.y1 for c in frag.cells], EDGE_TOL)
+
+
+def _drop_repeated_header(first: Fragment, frag: Fragment) -> None:
+    """Remove the rows at the top of ``frag`` that repeat the first rows of the table."""
+    edges0, edges = _row_edges(first), _row_edges(frag)
+    keep = 0
+    for k in range(1, min(len(edges0), len(edges)) - 1):
+        band0 = _band(first, edges0[0], edges0[k])
+        band = _band(frag, edges[0], edges[k])
+        if band0 is None or band is None or abs((edges0[k] - edges0[0]) - (edges[k] - edges[0])) > EDGE_TOL:
+            continue
+        a = sorted((round(c.x0), round(c.x1), c.text) for c in band0)
+        b = sorted((round(c.x0), round(c.x1), c.text) for c in band)
+        if len(a) == len(b) and any(t for *_, t in a) and all(
+            abs(p[0] - q[0]) <= ALIGN_TOL and abs(p[1] - q[1]) <= ALIGN_TOL and p[2] == q[2] for p, q in zip(a, b)
+        ):
+            keep = k
+    if keep:
+        top = edges[keep]
+        frag.cells = [c for c in frag.cells if c.y0 >= top - EDGE_TOL]
+        frag.y0 = top
+
+
+def _band(frag: Fragment, top: float, bottom: float) -> list[GridCell] | None:
+    """The cells lying between two row edges, or None if a cell crosses the lower one."""
+    cells = [c for c in frag.cells if c.y0 < bottom - EDGE_TOL]
+    if any(c.y1 > bottom + EDGE_TOL for c in cells):
+        return None
+    return cells
+
+
+def _padding(frag: Fragment) -> tuple[float, float]:
+    """The cells' inner margins: the smallest gap between text and cell sides (x, y)."""
+    px = py = None
+    for c in frag.cells:
+        if not c.lines:
+            continue
+        gx = min(min(line.x0 for line in c.lines) - c.x0, c.x1 - max(line.x1 for line in c.lines))
+        gy = min(c.lines[0].y0 - c.y0, c.y1 - c.lines[-1].y1)
+        px = gx if px is None else min(px, gx)
+        py = gy if py is None else min(py, gy)
+    return max(px or 0.0, 0.0), max(py or 0.0, 0.0)
+
+
+def _runs_over(b: GridCell, t: GridCell, pads_b, pads_t) -> bool:
+    """Whether the text of ``b`` (bottom of a page) runs on into ``t`` (top of the next)."""
+    last = b.lines[-1]
+    em = last.em
+    full = (b.x1 - b.x0) - (last.x1 - last.x0) - 2 * pads_b[0] < 1.2 * em
+    touches_bottom = b.y1 - last.y1 <= pads_b[1] + 0.6 * em
+    first = t.lines[0]
+    touches_top = first.y0 - t.y0 <= pads_t[1] + 0.6 * first.em
+    return full and touches_bottom and touches_top and not (_numeric(b.text) and _numeric(t.text))
+
+
+def _join_boundary(above: Fragment, below: Fragment, spanning: set[int]) -> None:
+    """Join a row split over the page break, or merged cells whose text runs over it.
+
+    Fragments are already stacked: ``above``'s bottom edge is ``below``'s top edge."""
+    bottom = [c for c in above.cells if abs(c.y1 - above.y1) <= EDGE_TOL]
+    top = [c for c in below.cells if abs(c.y0 - below.y0) <= EDGE_TOL]
+    pairs: list[tuple[GridCell, GridCell]] = []
+    for t in top:
+        match = next((b for b in bottom if abs(b.x0 - t.x0) <= ALIGN_TOL and abs(b.x1 - t.x1) <= ALIGN_TOL), None)
+        if match is not None:
+            pairs.append((match, t))
+    if not pairs:
+        return
+    pads_b, pads_t = _padding(above), _padding(below)
+    runs = {id(t): bool(b.text and t.text and _runs_over(b, t, pads_b, pads_t)) for b, t in pairs}
+    split_row = (
+        len(pairs) == len(top) == len(bottom)
+        and any(runs.values())
+        and all(runs[id(t)] or not (b.text and t.text) for b, t in pairs)
+    )
+    for b, t in pairs:
+        if split_row or (runs[id(t)] and (id(b) in spanning or id(t) in spanning)):
+            b.text = join_lines([b.text, t.text])
+            b.y1 = t.y1
+            below.cells.remove(t)
+
+
+def _spanning(frag: Fragment) -> set[int]:
+    """Cells of a fragment that span more than one of its rows."""
+    edges = _row_edges(frag)
+    return {id(c) for c in frag.cells if index_of(edges, c.y1) - index_of(edges, c.y0) > 1}
+
+
+def build_table(fragments: list[Fragment], index: int) -> Table:
+    first = fragments[0]
+    for frag in fragments[1:]:
+        _drop_repeated_header(first, frag)
+    spanning: set[int] = set()
+    for frag in fragments:
+        spanning |= _spanning(frag)
+    # stack the fragments: each page's part goes right under the previous one
+    offset = 0.0
+    for frag in fragments:
+        shift = offset - frag.y0
+        for c in frag.cells:
+            c.y0 += shift
+            c.y1 += shift
+            for line in c.lines:
+                line.y0 += shift
+                line.y1 += shift
+        frag.y0 += shift
+        frag.y1 += shift
+        offset = frag.y1
+    for above, below in zip(fragments, fragments[1:]):
+        _join_boundary(above, below, spanning)
+    cells = [c for frag in fragments for c in frag.cells]
+    xs = cluster([c.x0 for c in cells] + [c.x1 for c in cells], EDGE_TOL)
+    ys = cluster([c.y0 for c in cells] + [c.y1 for c in cells], EDGE_TOL)
+    placed: dict[tuple[int, int], tuple[GridCell, int, int]] = {}
+    for c in cells:
+        r0, r1 = index_of(ys, c.y0), index_of(ys, c.y1)
+        c0, c1 = index_of(xs, c.x0), index_of(xs, c.x1)
+        if r1 <= r0 or c1 <= c0:
+            continue
+        old = placed.get((r0, c0))
+        if old is None or (not old[0].text and c.text):
+            placed[(r0, c0)] = (c, r1 - r0, c1 - c0)
+    rows: list[list[Cell]] = [[] for _ in range(max(len(ys) - 1, 0))]
+    for (r, col), (c, rowspan, colspan) in sorted(placed.items()):
+        rows[r].append(Cell(c.text, Location(page=c.page, table=index, row=r, col=col), rowspan, colspan))
+    return Table(tuple(tuple(r) for r in rows), index=index, loc=Location(page=first.page, table=index))
