@@ -5,14 +5,13 @@
 * header rows repeated at the top of a continued page are dropped;
 * a row split by the page break (the text of its cells running from the bottom of one page to
   the top of the next) is joined back into one row, and so is a merged cell whose text runs
-  over the break; rows that each carry numbers in the same column are never joined;
+  over the break: text runs over when the last line before the break has no room left for the
+  first character after it;
 * the fragments are stacked, and each cell's row and column spans are read off the union of all
   cell edges.
 """
 
 from __future__ import annotations
-
-import re
 
 from ...document import Cell, Location, Table
 from .grid import Fragment, GridCell, cluster, index_of
@@ -20,7 +19,6 @@ from .text import join_lines
 
 EDGE_TOL = 2.5  # points: cell edges this close are the same grid line
 ALIGN_TOL = 4.0  # points: outer edges of two fragments of one table
-_NUMERIC = re.compile(r"[\s\d.,%+\-−/—]*\d[\s\d.,%+\-−/—]*")
 
 
 def continues(above: Fragment, below: Fragment) -> bool:
@@ -31,10 +29,6 @@ def continues(above: Fragment, below: Fragment) -> bool:
         return abs(above.x0 - below.x0) <= ALIGN_TOL and abs(above.x1 - below.x1) <= ALIGN_TOL
     overlap = min(above.x1, below.x1) - max(above.x0, below.x0)
     return overlap >= 0.8 * max(above.x1 - above.x0, below.x1 - below.x0)
-
-
-def _numeric(text: str) -> bool:
-    return bool(text) and _NUMERIC.fullmatch(text) is not None
 
 
 def _row_edges(frag: Fragment) -> list[float]:
@@ -83,15 +77,32 @@ def _padding(frag: Fragment) -> tuple[float, float]:
     return max(px or 0.0, 0.0), max(py or 0.0, 0.0)
 
 
-def _runs_over(b: GridCell, t: GridCell, pads_b, pads_t) -> bool:
-    """Whether the text of ``b`` (bottom of a page) runs on into ``t`` (top of the next)."""
+#: characters that may not start a line: the one before them moves to the next line with them
+_NO_LINE_START = frozenset("，。、；：？！）》」』”’〉】,.;:?!)%")
+
+
+def _touches_top(t: GridCell, pads, height: float) -> bool:
+    """Whether the text of ``t`` starts at the top of the cell (within 0.4 of the row's line height)."""
+    return t.lines[0].y0 - t.y0 <= pads[1] + 0.4 * height
+
+
+def _runs_over(b: GridCell, t: GridCell, pads_b, height: float) -> bool:
+    """Whether the text of ``b`` (bottom of a page) may run on into ``t`` (top of the next): the
+    last line of ``b`` has no room left for what starts ``t`` (its first character, with the
+    punctuation that may not start a line), and the text reaches the bottom of ``b``."""
     last = b.lines[-1]
-    em = last.em
-    full = (b.x1 - b.x0) - (last.x1 - last.x0) - 2 * pads_b[0] < 1.2 * em
-    touches_bottom = b.y1 - last.y1 <= pads_b[1] + 0.6 * em
-    first = t.lines[0]
-    touches_top = first.y0 - t.y0 <= pads_t[1] + 0.6 * first.em
-    return full and touches_bottom and touches_top and not (_numeric(b.text) and _numeric(t.text))
+    head = t.lines[0].glyphs
+    need = head[0][2] - head[0][0]
+    if len(head) > 1 and head[1][4] in _NO_LINE_START:
+        need += head[1][2] - head[1][0]
+    room = (b.x1 - b.x0) - 2 * pads_b[0] - (last.x1 - last.x0)
+    touches_bottom = b.y1 - last.y1 <= pads_b[1] + 0.4 * height
+    return room < need + 1.0 and touches_bottom
+
+
+def _vertical(c: GridCell) -> bool:
+    """Text set one or two characters per line (a narrow merged cell)."""
+    return all(len(line.glyphs) <= 2 for line in c.lines)
 
 
 def _join_boundary(above: Fragment, below: Fragment, spanning: set[int]) -> None:
@@ -108,14 +119,22 @@ def _join_boundary(above: Fragment, below: Fragment, spanning: set[int]) -> None
     if not pairs:
         return
     pads_b, pads_t = _padding(above), _padding(below)
-    runs = {id(t): bool(b.text and t.text and _runs_over(b, t, pads_b, pads_t)) for b, t in pairs}
+    height = max((line.y1 - line.y0 for c in bottom + top for line in c.lines[:1] + c.lines[-1:]), default=0.0)
+    both = [(b, t) for b, t in pairs if b.text and t.text]
+    runs = {id(t) for b, t in both if _runs_over(b, t, pads_b, height)}
+    # a split row: every cell pairs with the one above, every text that has a part on both pages
+    # runs over, and every text on the new page starts at the top of its cell; otherwise only
+    # merged cells (spanning rows, or narrow with text one character per line) are joined
     split_row = (
         len(pairs) == len(top) == len(bottom)
-        and any(runs.values())
-        and all(runs[id(t)] or not (b.text and t.text) for b, t in pairs)
+        and bool(both)
+        and len(runs) == len(both)
+        and all(_touches_top(t, pads_t, height) for _, t in pairs if t.text)
     )
     for b, t in pairs:
-        if split_row or (runs[id(t)] and (id(b) in spanning or id(t) in spanning)):
+        if split_row or (
+            id(t) in runs and (id(b) in spanning or id(t) in spanning or (_vertical(b) and _vertical(t)))
+        ):
             b.text = join_lines([b.text, t.text])
             b.y1 = t.y1
             below.cells.remove(t)
