@@ -13,12 +13,15 @@
 
 from __future__ import annotations
 
+import re
+
 from ...document import Cell, Location, Table
 from .grid import Fragment, GridCell, cluster, index_of
 from .text import join_lines
 
 EDGE_TOL = 2.5  # points: cell edges this close are the same grid line
 ALIGN_TOL = 4.0  # points: outer edges of two fragments of one table
+_NUMBER = re.compile(r"[\d.,%+\-]+")
 
 
 def continues(above: Fragment, below: Fragment) -> bool:
@@ -89,7 +92,8 @@ def _touches_top(t: GridCell, pads, height: float) -> bool:
 def _runs_over(b: GridCell, t: GridCell, pads_b, height: float) -> bool:
     """Whether the text of ``b`` (bottom of a page) may run on into ``t`` (top of the next): the
     last line of ``b`` has no room left for what starts ``t`` (its first character, with the
-    punctuation that may not start a line), and the text reaches the bottom of ``b``."""
+    punctuation that may not start a line), the text reaches the bottom of ``b``, and both parts
+    are numbers or neither is."""
     last = b.lines[-1]
     head = t.lines[0].glyphs
     need = head[0][2] - head[0][0]
@@ -97,7 +101,9 @@ def _runs_over(b: GridCell, t: GridCell, pads_b, height: float) -> bool:
         need += head[1][2] - head[1][0]
     room = (b.x1 - b.x0) - 2 * pads_b[0] - (last.x1 - last.x0)
     touches_bottom = b.y1 - last.y1 <= pads_b[1] + 0.4 * height
-    return room < need + 1.0 and touches_bottom
+    # a label does not run on into a number, nor a number into a label
+    same_kind = bool(_NUMBER.fullmatch(b.text)) == bool(_NUMBER.fullmatch(t.text))
+    return room < need + 1.0 and touches_bottom and same_kind
 
 
 def _vertical(c: GridCell) -> bool:
@@ -123,13 +129,14 @@ def _join_boundary(above: Fragment, below: Fragment, spanning: set[int]) -> None
     both = [(b, t) for b, t in pairs if b.text and t.text]
     runs = {id(t) for b, t in both if _runs_over(b, t, pads_b, height)}
     # a split row: every cell pairs with the one above, every text that has a part on both pages
-    # runs over, and every text on the new page starts at the top of its cell; otherwise only
+    # runs over, and every text on the new page starts at the top of its cell (a merged cell
+    # centres what is left of its text in what is left of it, so it is not asked); otherwise only
     # merged cells (spanning rows, or narrow with text one character per line) are joined
     split_row = (
         len(pairs) == len(top) == len(bottom)
         and bool(both)
         and len(runs) == len(both)
-        and all(_touches_top(t, pads_t, height) for _, t in pairs if t.text)
+        and all(_touches_top(t, pads_t, height) for _, t in pairs if t.text and id(t) not in spanning)
     )
     for b, t in pairs:
         if split_row or (
@@ -167,7 +174,8 @@ def build_table(fragments: list[Fragment], index: int) -> Table:
         frag.y1 += shift
         offset = frag.y1
     for above, below in zip(fragments, fragments[1:]):
-        _join_boundary(above, below, spanning)
+        if above.ruled and below.ruled:
+            _join_boundary(above, below, spanning)
     cells = [c for frag in fragments for c in frag.cells]
     xs = cluster([c.x0 for c in cells] + [c.x1 for c in cells], EDGE_TOL)
     ys = cluster([c.y0 for c in cells] + [c.y1 for c in cells], EDGE_TOL)
