@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .model import Glyph
-from .text import Line, glyphs_text, group_lines
+from .text import Line, group_lines, join_lines
 
 
 @dataclass(slots=True)
@@ -27,7 +27,7 @@ class GridCell:
 
     def finish(self) -> None:
         self.lines = group_lines(self.glyphs)
-        self.text = glyphs_text(self.glyphs) if self.glyphs else ""
+        self.text = join_lines([line.text for line in self.lines])
 
 
 @dataclass(slots=True)

@@ -100,7 +100,7 @@ def _runs_over(b: GridCell, t: GridCell, pads_b, height: float) -> bool:
     if len(head) > 1 and head[1][4] in _NO_LINE_START:
         need += head[1][2] - head[1][0]
     room = (b.x1 - b.x0) - 2 * pads_b[0] - (last.x1 - last.x0)
-    touches_bottom = b.y1 - last.y1 <= pads_b[1] + 0.4 * height
+    touches_bottom = b.y1 - last.y1 <= pads_b[1] + 0.8 * height
     # a label does not run on into a number, nor a number into a label
     same_kind = bool(_NUMBER.fullmatch(b.text)) == bool(_NUMBER.fullmatch(t.text))
     return room < need + 1.0 and touches_bottom and same_kind

@@ -202,10 +202,11 @@ def ruled_tables(rules: list[Rule], glyphs: list[Glyph], page: int) -> tuple[lis
     # a glyph inside a table nested in a frame belongs to the inner table
     tables.sort(key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
     free: list[Glyph] = []
+    boxes = [(t.xs[0], t.ys[0], t.xs[-1], t.ys[-1], t) for t in tables]
     for g in glyphs:
         x, y = (g[0] + g[2]) / 2, (g[1] + g[3]) / 2
-        for t in tables:
-            if t.contains(x, y):
+        for x0, y0, x1, y1, t in boxes:
+            if x0 <= x <= x1 and y0 <= y <= y1:
                 t.cell_at(x, y).glyphs.append(g)
                 break
         else:

@@ -45,18 +45,16 @@ class Line:
 
 
 def make_line(glyphs: list[Glyph]) -> Line:
+    if len(glyphs) == 1:
+        g = glyphs[0]
+        em = g[2] - g[0] if is_wide(g[4]) else 0.7 * (g[3] - g[1])
+        return Line(glyphs, g[0], g[1], g[2], g[3], max(em, 1.0))
     glyphs.sort()
     # a wide (CJK) glyph's box is one em wide; narrow glyphs' boxes are about 1.4 ems tall
     wide = [g[2] - g[0] for g in glyphs if is_wide(g[4])]
     em = median(wide) if wide else 0.7 * median([g[3] - g[1] for g in glyphs])
-    return Line(
-        glyphs,
-        glyphs[0][0],
-        min(g[1] for g in glyphs),
-        max(g[2] for g in glyphs),
-        max(g[3] for g in glyphs),
-        max(em, 1.0),
-    )
+    _, tops, rights, bottoms, _ = zip(*glyphs)
+    return Line(glyphs, glyphs[0][0], min(tops), max(rights), max(bottoms), max(em, 1.0))
 
 
 def group_lines(glyphs: list[Glyph]) -> list[Line]:
