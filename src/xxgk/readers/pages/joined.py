@@ -128,15 +128,19 @@ def _join_boundary(above: Fragment, below: Fragment, spanning: set[int]) -> None
     height = max((line.y1 - line.y0 for c in bottom + top for line in c.lines[:1] + c.lines[-1:]), default=0.0)
     both = [(b, t) for b, t in pairs if b.text and t.text]
     runs = {id(t) for b, t in both if _runs_over(b, t, pads_b, height)}
-    # a split row: every cell pairs with the one above, every text that has a part on both pages
-    # runs over, and every text on the new page starts at the top of its cell (a merged cell
-    # centres what is left of its text in what is left of it, so it is not asked); otherwise only
-    # merged cells (spanning rows, or narrow with text one character per line) are joined
+    # a split row: every cell pairs with the one above, and every text that has a part on both
+    # pages runs over; and some text ended before the break (its cell is empty after it), or
+    # every text after the break starts at the top of its cell (a merged cell centres what is
+    # left of its text in what is left of it, so it is not asked).  Otherwise only merged cells
+    # (spanning rows, or narrow with text one character per line) are joined.
     split_row = (
         len(pairs) == len(top) == len(bottom)
         and bool(both)
         and len(runs) == len(both)
-        and all(_touches_top(t, pads_t, height) for _, t in pairs if t.text and id(t) not in spanning)
+        and (
+            any(b.text and not t.text for b, t in pairs)
+            or all(_touches_top(t, pads_t, height) for _, t in pairs if t.text and id(t) not in spanning)
+        )
     )
     for b, t in pairs:
         if split_row or (
