@@ -43,3 +43,11 @@ MAX_SECONDS = _env("XXGK_MAX_SECONDS", 120)
 OFFICE_SECONDS = _env("XXGK_OFFICE_SECONDS", 60)
 #: address space LibreOffice may use for one conversion (it needs about 1 GiB of it to start)
 OFFICE_MEMORY_BYTES = int(_env("XXGK_OFFICE_MEMORY_BYTES", 3 * 1024 * 1024 * 1024))
+#: most pages of a PDF that is read (a report has a few tens at most)
+MAX_PDF_PAGES = 200
+#: most characters on one PDF page (a dense page has a few thousand)
+MAX_PDF_PAGE_CHARS = 100_000
+#: most objects on one PDF page, counting those inside forms
+MAX_PDF_PAGE_OBJECTS = 200_000
+#: seconds spent reading one PDF before giving up
+MAX_PDF_SECONDS = _env("XXGK_MAX_PDF_SECONDS", 60)

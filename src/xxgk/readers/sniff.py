@@ -34,8 +34,8 @@ def _is_xxgk_workbook(zf) -> bool:
 
 
 def sniff(data: bytes) -> str:
-    """Return "docx", "xlsx" (an xxgk fill-in or data workbook), "doc" (an OLE2 container: Word
-    .doc or WPS .wps), "rtf" or "text" (text or HTML: see :func:`looks_like_html`).
+    """Return "docx", "pdf", "xlsx" (an xxgk fill-in or data workbook), "doc" (an OLE2 container:
+    Word .doc or WPS .wps), "rtf" or "text" (text or HTML: see :func:`looks_like_html`).
 
     Raises :class:`UnreadableInput` with the reason for anything else.
     """
@@ -53,7 +53,7 @@ def sniff(data: bytes) -> str:
             raise UnreadableInput("这是 Excel 表格，不是报告文件 (spreadsheet, not a report)")
         raise UnreadableInput("这是压缩包，请解压后逐个读取 (zip archive, not a report)")
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
-        raise UnreadableInput("暂不支持 PDF 文件 (PDF reading is not available yet)")
+        return "pdf"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if head.startswith(b"{\\rtf"):
