@@ -1,7 +1,7 @@
 """PDF output (xxgk.render.pdf): the renderer's Word file through LibreOffice, with real CJK glyphs.
 
-Reading the PDF back into a report is the PDF reader's test; here the PDF's text layer (pypdfium2)
-must hold every number of 表二 and the official row labels, every Chinese character must be drawn
+The PDF's text layer (pypdfium2) must hold every number of 表二 and the official row labels, the
+seeds must read back from their PDF exactly (random reports: tests/test_pdf.py), every Chinese character must be drawn
 with an embedded CJK font, and the Word file must survive LibreOffice with its merges.
 Tests skip when LibreOffice is absent (.ci/run installs it, with the fonts and poppler-utils).
 """
@@ -29,7 +29,11 @@ from xxgk.render.pdf import render_pdf
 from xxgk.templates import TEMPLATES
 from xxgk.testing import random_report
 
-from .test_render import _data, _write, _xxgk
+import xxgk
+from xxgk.render.data import report_from_data
+
+from .conftest import load_expected
+from .test_render import SEED_FILES, _assert_same, _data, _write, _xxgk
 
 needs_soffice = pytest.mark.skipif(not office.available(), reason="LibreOffice (soffice) is not installed")
 
@@ -113,9 +117,8 @@ def _char_fonts(pdf: bytes) -> dict[str, set[str]]:
     return fonts
 
 
-@needs_soffice
 @pytest.fixture(scope="module")
-def seed_pdf():
+def seed_pdf():  # (its tests are marked needs_soffice)
     from .conftest import SEEDS
 
     import xxgk
@@ -177,3 +180,13 @@ def test_render_pdf_without_libreoffice_is_one_line(monkeypatch, tmp_path):
     report = random_report(random.Random(1), TEMPLATES["gov2021"])
     with pytest.raises(office.OfficeError, match="LibreOffice is not installed"):
         render_pdf(report)
+
+
+@needs_soffice
+@pytest.mark.parametrize("seed_file", SEED_FILES, ids=[p.stem[:3] for p in SEED_FILES])
+def test_seeds_roundtrip_through_pdf(seed_file):
+    """parse(render_pdf(x)) == x for each seed, and for its expected data loaded as render data."""
+    report = xxgk.parse(seed_file)
+    _assert_same(report, xxgk.parse(render_pdf(report)))
+    expected = report_from_data(load_expected(seed_file.with_name(seed_file.stem + ".expected.json")))
+    _assert_same(expected, xxgk.parse(render_pdf(expected)))

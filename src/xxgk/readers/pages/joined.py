@@ -22,6 +22,8 @@ from .text import join_lines
 EDGE_TOL = 2.5  # points: cell edges this close are the same grid line
 ALIGN_TOL = 4.0  # points: outer edges of two fragments of one table
 _NUMBER = re.compile(r"[\d.,%+\-]+")
+#: text that opens with an enumerator ("一、", "（三）", "2.") starts an item of its own
+_ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d))")
 
 
 def continues(above: Fragment, below: Fragment) -> bool:
@@ -92,8 +94,10 @@ def _touches_top(t: GridCell, pads, height: float) -> bool:
 def _runs_over(b: GridCell, t: GridCell, pads_b, height: float) -> bool:
     """Whether the text of ``b`` (bottom of a page) may run on into ``t`` (top of the next): the
     last line of ``b`` has no room left for what starts ``t`` (its first character, with the
-    punctuation that may not start a line), the text reaches the bottom of ``b``, and both parts
-    are numbers or neither is."""
+    punctuation that may not start a line), the text reaches the bottom of ``b``, both parts
+    are numbers or neither is, and ``t`` does not open with an enumerator ("一、", "（三）")."""
+    if _ENUMERATED.match(t.text):  # a new item, not the rest of the text above
+        return False
     last = b.lines[-1]
     head = t.lines[0].glyphs
     need = head[0][2] - head[0][0]
