@@ -22,7 +22,8 @@ from xxgk.render.pdf import render_pdf
 from xxgk.report.jsonio import report_to_dict
 from xxgk.templates import TEMPLATES
 from xxgk.testing import random_report
-from xxgk.testing.pdf import convert_to_pdf, docx_variant, soffice
+from xxgk.office import soffice
+from xxgk.testing.pdf import convert_to_pdf, docx_variant
 
 from .conftest import flatten, load_expected
 

@@ -1,24 +1,22 @@
 """Word files converted to PDF with LibreOffice, for the PDF reader's tests and benchmark.
 
 Each call runs ``soffice --headless --convert-to pdf`` with a user profile of its own (so that
-parallel test workers do not share one) on a batch of files.
+parallel test workers do not share one) on a batch of files: one LibreOffice start for many
+files, where :func:`xxgk.office.convert` (used by the renderer and the legacy Word reader)
+starts it for each file under a time limit.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from ..office import soffice
+
 #: seconds one conversion batch may take
 TIMEOUT = 180
-
-
-def soffice() -> str | None:
-    """The LibreOffice executable, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def convert_to_pdf(files: list[bytes], suffix: str = ".docx") -> list[bytes]:
