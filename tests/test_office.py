@@ -42,6 +42,20 @@ def run_cli(path: Path, env: dict[str, str] | None = None) -> subprocess.Complet
     )
 
 
+
+def _record_processes(monkeypatch) -> list[subprocess.Popen]:
+    """The processes office.convert starts, recorded as it starts them."""
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def spy(*args, **kwargs):
+        proc = real_popen(*args, **kwargs)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(office.subprocess, "Popen", spy)
+    return started
+
 def _live_members(pgid: int) -> list[int]:
     """Processes of a process group that are still running (zombies waiting for a reaper are not)."""
     live = []
@@ -152,15 +166,7 @@ def test_a_hung_conversion_is_killed_with_everything_it_started(monkeypatch, tmp
     fake.write_text(f'#!/bin/sh\nsleep 600 &\necho $! >> "{pids}"\necho $$ >> "{pids}"\nwait\n')
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    started = []
-    real_popen = subprocess.Popen
-
-    def spy(*args, **kwargs):
-        proc = real_popen(*args, **kwargs)
-        started.append(proc)
-        return proc
-
-    monkeypatch.setattr(office.subprocess, "Popen", spy)
+    started = _record_processes(monkeypatch)
     with pytest.raises(office.OfficeError, match="conversion timed out"):
         office.convert(b"{\\rtf1 x}", ".rtf", "docx", timeout=0.5)
     (proc,) = started
@@ -174,15 +180,7 @@ def test_a_hung_conversion_is_killed_with_everything_it_started(monkeypatch, tmp
 @needs_soffice
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 def test_real_libreoffice_out_of_time_is_killed(monkeypatch):
-    started = []
-    real_popen = subprocess.Popen
-
-    def spy(*args, **kwargs):
-        proc = real_popen(*args, **kwargs)
-        started.append(proc)
-        return proc
-
-    monkeypatch.setattr(office.subprocess, "Popen", spy)
+    started = _record_processes(monkeypatch)
     with pytest.raises(office.OfficeError, match="conversion timed out") as info:
         office.convert(b"{\\rtf1\\ansi 2022}", ".rtf", "docx", timeout=0.05)
     assert "\n" not in str(info.value)
