@@ -17,7 +17,6 @@ explicit stack, so nesting depth costs no recursion.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml import etree
@@ -42,6 +41,8 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u200b\ufeff]+")
 _WS_IN_LINE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+")  # _WS but the line break
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# characters XML text may not hold (lxml refuses them when the tree is edited): read as spaces
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CHUNK = 1 << 16
 _META_NAMES = {"articletitle", "pubdate", "contentsource", "sitename", "columnname", "author", "description"}
 
@@ -59,10 +60,7 @@ def _span(value: str | None) -> int:
 class _Walker:
     """Walks the page in document order with an explicit stack (no recursion, whatever the nesting)."""
 
-    def __init__(self, hidden: bool = True) -> None:
-        # False when the page's source never says display:none or visibility:hidden, so no
-        # element's style needs looking at
-        self.hidden = hidden
+    def __init__(self) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.buf: list[str] = []
         self.buf_line: int | None = None
@@ -117,17 +115,16 @@ class _Walker:
         if not tag:  # comment or processing instruction: keep only the tail
             self.add_text(el.tail, getattr(el, "sourceline", None))
             return None
-        if tag in _SKIP or (self.hidden and _HIDDEN.search(el.get("style") or "")):
-            self.add_text(el.tail, el.sourceline)
-            return None
         if tag == "table":
             self.flush()
             rows = [_cells_of(tr) for tr in _rows_of(el)]
-            if sum(len(r) for r in rows) > limits.MAX_TABLE_CELLS:
+            if sum(map(len, rows)) > limits.MAX_TABLE_CELLS:
                 raise UnreadableInput("表格过大，超出处理上限 (table too large)")
-            if is_layout_table(_layout_facts(el, rows)):
+            nested = next(el.iterdescendants("table"), None) is not None
+            texts = None if nested else [[_cell_text(td) for td in tr] for tr in rows]
+            if nested or is_layout_table((False, len(t)) for tr in texts for t in tr):
                 return self.layout_table(el, rows)
-            self.table(el, rows)
+            self.table(el, rows, texts)
             self.add_text(el.tail, el.sourceline)
             return None
         if tag == "br":
@@ -157,19 +154,22 @@ class _Walker:
                 self.flush()
         self.add_text(el.tail, el.sourceline)
 
-    def table(self, el: etree._Element, tds: list[list[etree._Element]]) -> None:
+    def table(self, el: etree._Element, tds: list[list[etree._Element]], texts: list[list[str]]) -> None:
+        """A data table; ``texts`` are its cells' raw texts (:func:`_cell_text`)."""
         index = self.tables
         self.tables += 1
         rows: list[tuple[Cell, ...]] = []
         area = 0
-        for r, tr in enumerate(tds):
+        for r, (tr, trow) in enumerate(zip(tds, texts)):
             cells = []
-            for c, td in enumerate(tr):
+            for c, (td, text) in enumerate(zip(tr, trow)):
+                rowspan = td.get("rowspan")
+                colspan = td.get("colspan")
                 cell = Cell(
-                    _cell_text(td, self.hidden),
+                    _lines(text),
                     Location(line=td.sourceline, table=index, row=r, col=c),
-                    rowspan=_span(td.get("rowspan")),
-                    colspan=_span(td.get("colspan")),
+                    rowspan=1 if rowspan is None else _span(rowspan),
+                    colspan=1 if colspan is None else _span(colspan),
                 )
                 area += cell.rowspan * cell.colspan
                 if area > limits.MAX_TABLE_CELLS:
@@ -207,46 +207,57 @@ def _cells_of(tr: etree._Element) -> list[etree._Element]:
     return list(tr.iterchildren("td", "th"))
 
 
-def _layout_facts(table: etree._Element, rows: list[list[etree._Element]]) -> Iterator[tuple[bool, int]]:
-    """(holds a table, text length) of each cell, as :func:`is_layout_table` wants them."""
-    nested = next(table.iterdescendants("table"), None) is not None
-    for row in rows:
-        for cell in row:
-            if nested and next(cell.iterdescendants("table"), None) is not None:
-                yield True, 0
-            else:
-                yield False, sum(map(len, cell.itertext())) if len(cell) else len(cell.text or "")
+#: elements whose start and end are line breaks in a cell's text
+_CELL_BREAKS = ("br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+_styled = etree.XPath("//*[@style]")
 
 
-_CELL_BREAKS = {"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
-_CLOSE = object()  # marks the end of an element's content on the stack
+def _prepare(root: etree._Element, text: str) -> None:
+    """Make the tree say only what a reader sees, once for the whole page.
 
-
-def _cell_text(td: etree._Element, hidden: bool = True) -> str:
-    """Text of a cell: runs joined as they are, line breaks where the cell had <br> or <p>.
-
-    ``hidden``: whether an element of the page may be hidden by its style.
+    Hidden elements (``display:none``, ``visibility:hidden``) and elements that hold no reading
+    text (scripts, styles, forms, ...) are removed, their tails kept.  Each line-breaking element
+    gets a line break at its start and its end, so a table cell's text is simply the join of its
+    text nodes.  Paragraph text is unchanged by the marks: the walker folds whitespace there.
     """
-    if not len(td):  # no markup inside: the cell's own text
-        return _lines(td.text or "")
-    if hidden:
-        breaks = []
-        for el in td.iterdescendants():
-            tag = el.tag
-            if not isinstance(tag, str) or tag in _SKIP or _HIDDEN.search(el.get("style") or ""):
-                return _walk_cell_text(td)
-            if tag in _CELL_BREAKS:
-                breaks.append(el)
-    else:  # (the parser drops comments and processing instructions: every node is an element)
-        if next(td.iterdescendants(*_SKIP), None) is not None:
-            return _walk_cell_text(td)
-        breaks = list(td.iterdescendants(*_CELL_BREAKS))
-    # mark each break element's start and end in the tree itself (the cell is read only here),
-    # then let lxml join the text
-    for el in breaks:
+    drop = list(root.iter(*_SKIP))
+    if _may_hide(text):
+        drop.extend(el for el in _styled(root) if _HIDDEN.search(el.get("style")))
+    for el in drop:
+        _remove_keeping_tail(el)
+    for el in root.iter(*_CELL_BREAKS):
         el.text = "\n" + el.text if el.text else "\n"
         el.tail = "\n" + el.tail if el.tail else "\n"
-    return _lines("".join(td.itertext()))
+
+
+def _may_hide(text: str) -> bool:
+    """Whether the page's source says ``display:none`` or ``visibility:hidden`` anywhere."""
+    lowered = text.lower()
+    for word in ("display", "visibility"):
+        at = lowered.find(word)
+        while at >= 0:
+            if _HIDDEN.match(lowered, at):
+                return True
+            at = lowered.find(word, at + 1)
+    return False
+
+
+def _remove_keeping_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _cell_text(td: etree._Element) -> str:
+    """A cell's raw text: its text nodes joined (line breaks already marked by :func:`_prepare`)."""
+    return "".join(td.itertext()) if len(td) else td.text or ""
 
 
 def _lines(text: str) -> str:
@@ -254,38 +265,6 @@ def _lines(text: str) -> str:
     if "\n" not in text:
         return _WS.sub(" ", text).strip()
     return "\n".join([x for line in _WS_IN_LINE.sub(" ", text).split("\n") if (x := line.strip())])
-
-
-def _walk_cell_text(td: etree._Element) -> str:
-    """:func:`_cell_text` for cells with markup inside, one element at a time."""
-    parts: list[str] = []
-    if td.text:
-        parts.append(td.text)
-    # the stack holds elements still to visit (last first) and (_CLOSE, element) entries
-    # that finish an element once its children are done
-    stack: list = list(reversed(td))
-    while stack:
-        item = stack.pop()
-        if isinstance(item, tuple):
-            el = item[1]
-            if _local(el) in _CELL_BREAKS:
-                parts.append("\n")
-            if el.tail:
-                parts.append(el.tail)
-            continue
-        el = item
-        name = _local(el)
-        if name in _SKIP or (name and _HIDDEN.search(el.get("style") or "")) or not name:
-            if el.tail:
-                parts.append(el.tail)
-            continue
-        if name in _CELL_BREAKS:
-            parts.append("\n")
-        if el.text:
-            parts.append(el.text)
-        stack.append((_CLOSE, el))
-        stack.extend(reversed(el))
-    return _lines("".join(parts))
 
 
 #: pages up to this size are parsed whole and their elements counted after
@@ -332,7 +311,7 @@ def _parse(text: str) -> etree._Element:
 
 
 def read_html(text: str, name: str | None = None) -> Document:
-    text = _XML_DECL.sub("", text, count=1)
+    text = _NOT_XML.sub(" ", _XML_DECL.sub("", text, count=1))
     root = _parse(text)
     title = None
     meta: list[tuple[str, str]] = []
@@ -343,7 +322,8 @@ def read_html(text: str, name: str | None = None) -> Document:
         key = (m.get("name") or m.get("property") or "").strip()
         if key.lower() in _META_NAMES and m.get("content"):
             meta.append((key, m.get("content").strip()))
-    walker = _Walker(hidden=_HIDDEN.search(text) is not None)
+    _prepare(root, text)
+    walker = _Walker()
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
