@@ -30,7 +30,8 @@ class Token(NamedTuple):
 
     @property
     def blank(self) -> bool:
-        return is_blank(self.raw)
+        raw = self.raw
+        return False if raw.isdigit() else is_blank(raw)
 
     @property
     def digit_run(self) -> bool:
@@ -70,7 +71,8 @@ def split_row(cells: tuple[Cell, ...]) -> Row:
     """Labels are the cells up to the last one that is neither blank nor a number."""
     last_label = -1
     for i, cell in enumerate(cells):
-        if not is_value_text(cell.text):
+        text = cell.text
+        if text and not text.isdigit() and not is_value_text(text):  # (a number or empty: a value)
             last_label = i
     labels = tuple(c for c in cells[: last_label + 1] if not is_blank(c.text))
     values = tuple(Token(c.text, c.loc, c.confidence) for c in cells[last_label + 1 :])

@@ -10,12 +10,13 @@ reader could not read with certainty is null with a :class:`ParseWarning`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 from ..labels.normalize import core, describe_deviation, same_text, similarity
 from ..memo import CACHE_SIZE, MAX_TEXT
 from ..report.model import CellStatus, CellValue, Deviation, ParseWarning
-from ..templates.model import BlockSpec, ColumnSpec, Identity, RowSpec, TableSpec
+from ..templates.model import BlockSpec, CellKind, ColumnSpec, Identity, RowSpec, TableSpec
 from ..values.parse import parse_value
 from .digits import split_runs
 from .rows import Row, Token, split_spaces
@@ -349,7 +350,11 @@ class TableReader:
             result.cells[key] = CellValue(key, None, CellStatus.UNREADABLE, raw=" ".join(t.raw for t in tokens), loc=row.loc)
 
     def _cell(self, key: str, col: ColumnSpec, tok: Token, result: TableResult) -> CellValue:
-        parsed = parse_value(tok.raw, col.kind, col.unit)
+        raw = tok.raw
+        if raw.isascii() and raw.isdigit():  # a plain number, as most cells are
+            number = Decimal(raw) if col.kind is CellKind.MONEY else int(raw)
+            return CellValue(key, number, CellStatus.READ, raw, None, tok.loc, tok.confidence)
+        parsed = parse_value(raw, col.kind, col.unit)
         if parsed.value is None:
             if parsed.problem:
                 result.warnings.append(ParseWarning("cell.unreadable", f"{key}：{parsed.problem}", key=key, loc=tok.loc))
