@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Source Han Sans SC", "SimHei")
 COLORS = ("#2f5d8a", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6")
@@ -45,6 +46,17 @@ def _svg(fig: Figure) -> str:
     return _COMMENT.sub("", text)
 
 
+def _counts(axis, values) -> None:
+    """Whole numbers on a count axis, starting at 0 (and not collapsing when every value is 0)."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    top = max([float(v) for v in values if v is not None] or [0])
+    limit = top * 1.15 if top > 0 else 1
+    if axis.axis_name == "y":
+        axis.axes.set_ylim(0, limit)
+    else:
+        axis.axes.set_xlim(0, limit)
+
+
 def _style(ax, title: str) -> None:
     ax.set_title(title, fontsize=12, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
@@ -67,6 +79,7 @@ def bars_by_year(title: str, years: Sequence[int], values: Sequence[float], unit
         bars = ax.bar(labels, values, color=COLORS[0], width=0.6)
         ax.bar_label(bars, labels=[f"{v:g}" for v in values], fontsize=9, padding=2)
         ax.set_ylabel(unit)
+        _counts(ax.yaxis, values)
         _style(ax, title)
         return _svg(fig)
 
@@ -81,6 +94,7 @@ def horizontal_bars(title: str, labels: Sequence[str], values: Sequence[float], 
         ax.set_yticks(y, labels)
         ax.bar_label(bars, labels=[f"{v:g}" for v in values], fontsize=9, padding=3)
         ax.set_xlabel(unit)
+        _counts(ax.xaxis, values)
         _style(ax, title)
         ax.grid(axis="x", color="#ddd", linewidth=0.6)
         ax.grid(axis="y", visible=False)
@@ -107,6 +121,7 @@ def cases_and_rates(title: str, years: Sequence[int], series: dict[str, tuple[li
                              linestyle="--", linewidth=1.2, label=f"{label}纠错率")  # fmt: skip
         ax.set_xticks(xs, [f"{y}年" for y in years])
         ax.set_ylabel("件")
+        _counts(ax.yaxis, [v for cases, _ in series.values() for v in cases])
         rate_ax.set_ylabel("纠错率（%）")
         rate_ax.set_ylim(0, 100)
         rate_ax.spines[["top"]].set_visible(False)

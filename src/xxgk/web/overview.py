@@ -138,7 +138,7 @@ def build(engine: Engine, user: User, region: str | None, year: int | None) -> O
 def _charts(per_group: dict, year: int | None, region: str | None) -> dict[str, str]:
     if not per_group:
         return {}
-    where = region or "全部"
+    where = region or "全部地区"
     by_year: dict[int, dict[str, tuple]] = defaultdict(dict)
     for (y, _template), (_n, keys) in per_group.items():
         for k, v in keys.items():
@@ -155,7 +155,7 @@ def _charts(per_group: dict, year: int | None, region: str | None) -> dict[str, 
         values = []
         for cat, _label in OUTCOMES:
             values.append(sum(_value(keys, k) for k in keys if k.startswith(f"t3.result.{cat}.") and k.endswith(".total")))
-        out["outcomes"] = charts.horizontal_bars(f"{where}{year}年：申请办理结果", [lbl for _, lbl in OUTCOMES], values)
+        out["outcomes"] = charts.horizontal_bars(f"{where} {year}年：申请办理结果", [lbl for _, lbl in OUTCOMES], values)
     series = {}
     for kind, label in CASES:
         cases = [_value(by_year[y], f"t4.{kind}.total") for y in years]
