@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import SEEDS, load_expected
-from tests.web_support import ADMIN, CLERK, CLERK_AGENCY, REVIEWER, make_users
+from .conftest import SEEDS, load_expected
+from .web_support import ADMIN, CLERK, CLERK_AGENCY, REVIEWER, make_users
 from xxgk import limits
 from xxgk.store import open_database
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import SEEDS, flatten, load_expected
-from tests.web_support import ADMIN, CLERK, CLERK_AGENCY, Screens, chromium, login, make_users, running_server
+from .conftest import SEEDS, flatten, load_expected
+from .web_support import ADMIN, CLERK, CLERK_AGENCY, Screens, chromium, login, make_users, running_server
 
 SHANGRAO = "002_69dc6e22679cfd75"  # 上饶市工业和信息化局 2021: two rows of 表三 left blank (warnings)
 HAIZHOU = "004_be19f74464ca47e9"  # 海州区工业和信息化局 2022
