@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import os
 from contextlib import asynccontextmanager
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -28,9 +31,24 @@ class LoginRequired(Exception):
     pass
 
 
+def local_time(value: datetime | None) -> str:
+    """A stored time (UTC; naive from SQLite) in the office's time zone (``XXGK_TIMEZONE``,
+    default Asia/Shanghai)."""
+    if value is None:
+        return ""
+    try:
+        zone = ZoneInfo(os.environ.get("XXGK_TIMEZONE", "Asia/Shanghai"))
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = timezone.utc
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE / "templates"))
     t.env.autoescape = True  # every .html template, and anything else rendered here
+    t.env.filters["local_time"] = local_time
     return t
 
 

@@ -25,6 +25,12 @@
     f.addEventListener('click', go);
     f.addEventListener('keydown', function (e) { if (e.key === 'Enter') go(); });
   });
+  // scroll the side pane (not the page) so that el is in its middle
+  function centre(el) {
+    var side = document.querySelector('.side');
+    var off = el.getBoundingClientRect().top - side.getBoundingClientRect().top;
+    side.scrollTop += off - side.clientHeight / 2;
+  }
   function sourceElement(loc) {
     var src = document.getElementById('panel-source');
     var sel = [];
@@ -48,7 +54,7 @@
       if (!td.dataset.loc) { if (nums.length) { show('panel-findings'); document.getElementById('finding-' + nums[0]).scrollIntoView({block: 'center'}); } return; }
       var el = sourceElement(JSON.parse(td.dataset.loc));
       show('panel-source');
-      if (el) { el.classList.add('hit'); el.scrollIntoView({block: 'center'}); }
+      if (el) { el.classList.add('hit'); centre(el); }
     }
     td.addEventListener('click', go);
     td.addEventListener('keydown', function (e) { if (e.key === 'Enter') go(); });
