@@ -353,6 +353,70 @@ def export(
     print(f"已导出 {rows} 行到 {one_line(str(output))}", file=sys.stderr)
 
 
+@app.command()
+def serve(
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只接受本机访问；对外服务请放在 HTTPS 反向代理之后）"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口"),
+    workers: int = typer.Option(2, "--workers", min=1, help="解析上传文件的进程数"),
+) -> None:
+    """启动网页应用：上传与审核报告、在线撰写、汇总概览、用户管理，以及 JSON API（/api/openapi.json）。
+
+    第一次使用前先用 xxgk user add 名字 --role admin 建立管理员。
+    """
+    import uvicorn
+
+    from .store import open_database
+    from .web import accounts
+    from .web.app import create_app
+
+    try:
+        application = create_app(db, workers=workers)
+        if not accounts.has_users(open_database(db)):
+            print("xxgk: 提示：还没有任何用户，请先运行 xxgk user add 名字 --role admin", file=sys.stderr)
+    except XxgkError as exc:
+        fail(exc.message)
+    print(f"xxgk 网页应用：http://{host}:{port}/", file=sys.stderr)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+user_app = typer.Typer(help="管理网页应用的用户（管理员、审核人员、部门填报员）。", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+class Role(str, Enum):
+    admin = "admin"
+    reviewer = "reviewer"
+    clerk = "clerk"
+
+
+@user_app.command("add")
+def user_add(
+    name: str = typer.Argument(..., help="用户名"),
+    role: Role = typer.Option(..., "--role", help="admin 管理员；reviewer 审核人员；clerk 部门填报员"),
+    region: list[str] = typer.Option([], "--region", help="审核人员可见的地区（可多次给出；不给则可见全部）"),
+    agency: str | None = typer.Option(None, "--agency", help="部门填报员所属机关（必填）；审核人员也可按机关授权"),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """新建用户。密码取自环境变量 XXGK_PASSWORD，否则在终端提示输入（不回显）。"""
+    import os
+
+    from .store import open_database
+    from .web import accounts
+
+    password = os.environ.get("XXGK_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            fail("请在环境变量 XXGK_PASSWORD 中给出密码，或在终端中运行以输入密码 (no password given)")
+        password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.add_user(open_database(db), name, password, role.value, regions=region,
+                                 agencies=[agency] if agency else [])  # fmt: skip
+    except XxgkError as exc:
+        fail(exc.message)
+    print(f"已新建用户 {one_line(user.name)}（{user.role_label}）", file=sys.stderr)
+
+
 def run() -> None:
     app()
 

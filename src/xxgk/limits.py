@@ -51,3 +51,7 @@ MAX_PDF_PAGE_CHARS = 100_000
 MAX_PDF_PAGE_OBJECTS = 200_000
 #: seconds spent reading one PDF before giving up
 MAX_PDF_SECONDS = _env("XXGK_MAX_PDF_SECONDS", 60)
+#: largest request body the web application accepts (one upload of files or a zip, all parts)
+MAX_UPLOAD_BYTES = int(_env("XXGK_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+#: most files one web upload may carry (members of an uploaded zip count too)
+MAX_UPLOAD_FILES = int(_env("XXGK_MAX_UPLOAD_FILES", 2000))

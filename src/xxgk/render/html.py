@@ -8,6 +8,7 @@ no script); every text is escaped with :func:`html.escape`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from ..report.model import Report
@@ -50,26 +51,47 @@ def _text(text: str) -> str:
     return "<br>".join(escape(line) for line in text.split("\n"))
 
 
-def _table(report: Report, table_spec, heading: str) -> str:
+def table_html(
+    report: Report | None,
+    table_spec,
+    heading: str = "",
+    *,
+    value: Callable[[LayoutCell], str] | None = None,
+    attrs: Callable[[LayoutCell], dict[str, str]] | None = None,
+    styled: bool = True,
+) -> str:
+    """One table in the official layout.  ``value`` gives the (already escaped) content of a value
+    cell (default: the report's number); ``attrs`` extra attributes of a value cell (escaped
+    here); ``styled=False`` leaves out the inline styles (a page with its own stylesheet)."""
     grid = layout(table_spec)
     corner = next((c for c in grid.cells if c.role == "corner"), None)
+    cell_style = f' style="{CELL}"' if styled else ""
+    head_style = f' style="{HEAD_CELL}"' if styled else ""
     rows = []
     for cells in grid.rows():
         out = []
         for cell in cells:
             if cell.role == "corner":  # the table's note, not a header of any cell
-                out.append(f'<td{_attrs(cell)} style="{HEAD_CELL}">{_text(cell.text)}</td>')
+                out.append(f'<td{_attrs(cell)} class="corner"{head_style}>{_text(cell.text)}</td>')
             elif cell.role == "value":
-                out.append(f'<td{_attrs(cell)} style="{CELL}">{escape(cell_text(report, cell.key))}</td>')
+                content = value(cell) if value else escape(cell_text(report, cell.key))
+                extra = "".join(f' {k}="{escape(v)}"' for k, v in (attrs(cell) if attrs else {}).items())
+                out.append(f"<td{_attrs(cell)}{extra}{cell_style}>{content}</td>")
             else:
                 scope = _scope(cell, corner)
-                out.append(f'<th scope="{scope}"{_attrs(cell)} style="{HEAD_CELL}">{_text(cell.text)}</th>')
+                out.append(f'<th scope="{scope}"{_attrs(cell)}{head_style}>{_text(cell.text)}</th>')
         rows.append("<tr>" + "".join(out) + "</tr>")
     cap = f"{table_spec.title}　{heading}" if heading else table_spec.title
+    table_style = f' style="{TABLE}"' if styled else ""
+    caption_style = f' style="{CAPTION}"' if styled else ""
     return (
-        f'<table style="{TABLE}"><caption style="{CAPTION}">{escape(cap)}</caption>'
+        f'<table{table_style} data-table="{escape(table_spec.key)}"><caption{caption_style}>{escape(cap)}</caption>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _table(report: Report, table_spec, heading: str) -> str:
+    return table_html(report, table_spec, heading)
 
 
 def render_html(report: Report) -> bytes:

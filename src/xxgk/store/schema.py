@@ -20,7 +20,9 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
+    LargeBinary,
     Date,
     DateTime,
     Float,
@@ -185,3 +187,69 @@ warnings = Table(
 
 #: tables holding one report's content, in the order they are written
 CONTENT = (cells, findings, sections, deviations, warnings)
+
+
+# the web application (``xxgk serve``) ----------------------------------------------------------
+ROLE_ADMIN = "admin"
+ROLE_REVIEWER = "reviewer"
+ROLE_CLERK = "clerk"
+ROLES = (ROLE_ADMIN, ROLE_REVIEWER, ROLE_CLERK)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id, from argon2-cffi
+    Column("role", String(10), nullable=False),  # admin | reviewer | clerk
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: what a reviewer or clerk may see: a region (``agencies.region``) or an agency (its normalised
+#: name); a reviewer without scopes sees everything, a clerk sees exactly their agency
+user_scopes = Table(
+    "user_scopes",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(10), primary_key=True),  # region | agency
+    Column("value", String(200), primary_key=True),
+)
+
+#: the bytes of files uploaded through the web, so the report page can show the source beside
+#: the data (files ingested from the command line are read from their path when still there)
+sources = Table(
+    "sources",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+#: one upload through the web (a batch of files) and what became of each file
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+upload_items = Table(
+    "upload_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("upload_id", Integer, ForeignKey("uploads.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("sha256", String(64)),
+    Column("outcome", String(10), nullable=False),  # stored | existing | failed | refused
+    Column("message", Text),
+    Index("ix_upload_items_upload", "upload_id"),
+)
+
+#: small server settings (the session-signing key, made on first start)
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(50), primary_key=True),
+    Column("value", Text, nullable=False),
+)
