@@ -54,10 +54,11 @@ def load_bytes(source: Source) -> tuple[bytes, str | None]:
     return data, name
 
 
-def read_document(source: Source, name: str | None = None) -> Document:
+def read_document(source: Source, name: str | None = None, kind: str | None = None) -> Document:
+    """Read any supported document; ``kind`` is what :func:`sniff` said of it, when known."""
     data, path_name = load_bytes(source)
     name = name or path_name
-    kind = sniff(data)
+    kind = kind or sniff(data)
     if kind == "docx":
         return read_docx(data, name)
     if kind in ("doc", "rtf"):

@@ -229,29 +229,28 @@ class _Walker:
 
     def table(self, tbl: etree._Element) -> list[etree._Element] | None:
         """Add a data table; for a layout table return its cells (to be read as body content)."""
-        trs = [tr for tr in _children(tbl, TR)]
-        tcs = [[tc for tc in _children(tr, TC)] for tr in trs]
-        if sum(len(row) for row in tcs) > limits.MAX_TABLE_CELLS:
+        rows_read = _plain_table(tbl)
+        if rows_read is None:  # a table holding tables, text boxes, alternate content or deletions
+            rows_read = _table_by_cells(tbl)
+            facts = (_layout_facts(c[0]) if c[1] is None else (False, c[2]) for _, row in rows_read for c in row)
+        else:
+            facts = ((False, c[2]) for _, row in rows_read for c in row)
+        if sum(len(row) for _, row in rows_read) > limits.MAX_TABLE_CELLS:
             raise UnreadableInput("表格过大，超出处理上限 (table too large)")
-        texts = [[_plain_cell_text(tc) for tc in row] for row in tcs]
-        facts = ((False, t[1]) if t is not None else _layout_facts(tc) for row, trow in zip(tcs, texts) for tc, t in zip(row, trow))
         if is_layout_table(facts):
-            return [tc for row in tcs for tc in row]
+            return [c[0] for _, row in rows_read for c in row]
         index = self.tables
         self.tables += 1
-        # first pass: cells with their grid columns; vMerge continuations extend the cell above
+        # cells with their grid columns; vMerge continuations extend the cell above
         origin: dict[int, list] = {}  # grid column -> [cell fields] of the open vertical merge
         rows: list[list[list]] = []
-        for r, (tr, row_tcs, row_texts) in enumerate(zip(trs, tcs, texts)):
-            grid = _grid_before(tr)
+        for r, (grid, row_read) in enumerate(rows_read):
             out: list[list] = []
-            for c, (tc, plain) in enumerate(zip(row_tcs, row_texts)):
-                span, vmerge = _tc_props(tc)
+            for c, (tc, text, _, span, vmerge) in enumerate(row_read):
                 if vmerge == "continue" and grid in origin:
                     origin[grid][2] += 1
                 else:
-                    text = plain[0] if plain is not None else _cell_text(tc)
-                    fields = [text, Location(None, None, index, r, c), 1, span]
+                    fields = [text if text is not None else _cell_text(tc), Location(None, None, index, r, c), 1, span]
                     out.append(fields)
                     for g in range(grid, grid + span):
                         origin.pop(g, None)
@@ -270,6 +269,99 @@ class _Walker:
             raise UnreadableInput("Word 文件中的表格过多，超出处理上限 (too many table cells)")
         self.blocks.append(Table(cells, index=index, loc=Location(table=index)))
         return None
+
+
+#: a table's rows as read: (grid columns before the row, cells), each cell being
+#: (w:tc, its text or None when it needs :func:`_cell_text`, text length, column span, vMerge)
+RowsRead = list[tuple[int, list[tuple[etree._Element, "str | None", int, int, "str | None"]]]]
+
+
+def _table_by_cells(tbl: etree._Element) -> RowsRead:
+    """The rows of any table, cell by cell."""
+    out: RowsRead = []
+    for tr in _children(tbl, TR):
+        row = []
+        for tc in _children(tr, TC):
+            plain = _plain_cell_text(tc)
+            span, vmerge = _tc_props(tc)
+            row.append((tc, None, 0, span, vmerge) if plain is None else (tc, plain[0], plain[1], span, vmerge))
+            if len(row) > limits.MAX_TABLE_CELLS:
+                raise UnreadableInput("表格过大，超出处理上限 (table too large)")
+        out.append((_grid_before(tr), row))
+    return out
+
+
+_DEL = _w("del")
+#: what :func:`_plain_table` looks at, in one pass over the table
+_PLAIN_TABLE_TAGS = (TR, TC, P, T, TAB, BR, CR, GRIDBEFORE, GRIDSPAN, VMERGE, TBL, TXBX, FALLBACK, _DEL)
+
+
+def _plain_table(tbl: etree._Element) -> RowsRead | None:
+    """The rows of a table of plain cells (paragraphs and runs only), read in one pass of lxml's
+    tag-filtered iteration; None when some cell needs the element-by-element walk (a table, a text
+    box, alternate content or a deletion inside).  The same as :func:`_table_by_cells` gives."""
+    out: RowsRead = []
+    row: list | None = None
+    tr = tc = None
+    cell: list | None = None  # [tc, lines, parts, length, span, vmerge]
+    parts: list[str] | None = None
+    count = 0
+    it = tbl.iter(*_PLAIN_TABLE_TAGS)
+    next(it)  # the table itself
+    for el in it:
+        tag = el.tag
+        if tag == T:
+            if parts is not None:
+                text = el.text or ""
+                cell[3] += len(text)
+                parts.append(text)
+        elif tag == P:
+            if cell is not None:
+                if parts is not None:
+                    cell[1].append("".join(parts).strip())
+                parts = cell[2] = []
+        elif tag == TC:
+            if row is None:
+                continue
+            parts = None
+            tc = el
+            cell = [el, [], None, 0, 1, None]
+            row.append(cell)
+            count += 1
+            if count > limits.MAX_TABLE_CELLS:
+                raise UnreadableInput("表格过大，超出处理上限 (table too large)")
+        elif tag == TR:
+            parts = cell = tc = None
+            tr = el
+            row = []
+            out.append((0, row))
+        elif tag == TAB:
+            if parts is not None and el.getparent().tag != TABS:  # not a tab stop of w:pPr
+                parts.append(" ")
+        elif tag == BR or tag == CR:
+            if parts is not None:
+                parts.append("\n")
+        elif tag == GRIDSPAN or tag == VMERGE:
+            pr = el.getparent()  # the cell's own w:tcPr (its first child), not a w:tcPrChange
+            if cell is not None and pr.tag == TCPR and pr.getparent() is tc and tc[0] is pr:
+                if tag == GRIDSPAN:
+                    try:
+                        n = int(el.get(VAL, "1"))
+                        cell[4] = n if 1 <= n <= limits.MAX_SPAN else 1
+                    except ValueError:
+                        cell[4] = 1
+                else:
+                    cell[5] = "restart" if el.get(VAL) == "restart" else "continue"
+        elif tag == GRIDBEFORE:
+            pr = el.getparent()
+            if tr is not None and pr.tag == TRPR and pr.getparent() is tr:
+                out[-1] = (_grid_before(tr), row)
+        else:  # a nested table, text box, alternate content or deletion
+            return None
+    return [
+        (grid, [(c[0], "\n".join(x for x in c[1] + (["".join(c[2]).strip()] if c[2] is not None else []) if x), c[3], c[4], c[5]) for c in cells])
+        for grid, cells in out
+    ]
 
 
 def _layout_facts(tc: etree._Element) -> tuple[bool, int]:
