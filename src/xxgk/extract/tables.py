@@ -171,7 +171,7 @@ class TableReader:
             exact = self.exact.get(core(row.label))
             if exact is not None:  # the one slot that scores 100: no need to score the others
                 best = ((100.0, 0), exact)
-            row_score = _row_scorer(row)
+            row_score = _row_scorer(row) if exact is None else None
             for s, (_, rspec) in enumerate(self.slots if exact is None else ()):
                 if not rspec.label:
                     continue
@@ -274,6 +274,8 @@ class TableReader:
             if not rspec.label or not row.labels:
                 continue
             found = row.label
+            if same_text(found, rspec.label):  # (the official text: nothing to record)
+                continue
             if similarity(found, rspec.label) < ROW_MATCH and len(row.labels) > 1:
                 found = row.joined_label
             if same_text(found, rspec.label):
