@@ -36,6 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from xxgk.store import open_database
 from xxgk.store.ingest import is_stored, store
@@ -82,8 +83,14 @@ class PgDatabase:
         return self.url
 
     def __exit__(self, *exc) -> None:
-        with self.admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        for attempt in range(5):
+            try:
+                with self.admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+                break
+            except DBAPIError as err:  # the server busy with another client's database: try again
+                print(f"  could not drop {self.name} yet: {str(err.orig).strip().splitlines()[0]}", file=sys.stderr)
+                time.sleep(2 + attempt)
         self.admin.dispose()
 
 
