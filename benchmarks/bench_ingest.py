@@ -232,14 +232,18 @@ def main(argv: list[str] | None = None) -> int:
                 ctx.__exit__(None, None, None)
         ok = code == 0 and stored == args.n
         bad |= not ok
-        rows.append((config, jobs, stored, wall, args.n / wall, cpu / args.n * 1000, peak / 2**20, db_bytes / 2**20, load, "" if ok else " FAILED"))
+        flag = "" if ok else " FAILED"
+        rows.append((config, jobs, stored, wall, args.n / wall, cpu / args.n * 1000, peak / 2**20, db_bytes / 2**20, load, flag))
         print(f"  {config}: {stored} stored in {wall:.0f} s (load average {load:.1f})", flush=True)
 
     print()
-    print("| configuration | workers | reports stored | wall s | reports/s | parent CPU ms/report | peak RSS MiB (tree) | database MiB | load average |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    head = ("configuration", "workers", "reports stored", "wall s", "reports/s", "parent CPU ms/report",
+            "peak RSS MiB (tree)", "database MiB", "load average")  # fmt: skip
+    print("| " + " | ".join(head) + " |")
+    print("| --- |" + " ---: |" * (len(head) - 1))
     for config, jobs, stored, wall, rate, cpu, peak, db, load, flag in rows:
-        print(f"| {config}{flag} | {jobs} | {stored} | {wall:.0f} | {rate:.1f} | {cpu:.1f} | {peak:.0f} | {db:.0f} | {load:.1f} |")
+        cols = (f"{config}{flag}", jobs, stored, f"{wall:.0f}", f"{rate:.1f}", f"{cpu:.1f}", f"{peak:.0f}", f"{db:.0f}", f"{load:.1f}")
+        print("| " + " | ".join(map(str, cols)) + " |")
     return 1 if bad else 0
 
 

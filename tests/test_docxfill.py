@@ -34,7 +34,9 @@ def layouts() -> dict[tuple[str, bool, bool], DocxLayout]:
     return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(
     template=st.sampled_from(sorted(TEMPLATES)),
     combo=st.sampled_from(sorted(COMBOS)),

@@ -166,7 +166,8 @@ def _agency_id(conn: Connection, name: str) -> tuple[int, str]:
         return row.id, row.normalized
     agency = describe(name)
     result = conn.execute(
-        insert(s.agencies), {"name": name, "normalized": agency.normalized, "region": agency.region, "level": agency.level}
+        insert(s.agencies),
+        {"name": name, "normalized": agency.normalized, "region": agency.region, "level": agency.level},
     )
     return result.inserted_primary_key[0], agency.normalized
 

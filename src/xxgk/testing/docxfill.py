@@ -48,7 +48,10 @@ class DocxLayout:
             self.slots.append((what, ref))
             return _mark(len(self.slots) - 1)
 
-        parts = [(kind, text if kind in ("heading", "table") else slot("part", i)) for i, (kind, text) in enumerate(_doc_parts(shape))]
+        parts = [
+            (kind, text if kind in ("heading", "table") else slot("part", i))
+            for i, (kind, text) in enumerate(_doc_parts(shape))
+        ]
 
         def value_runs(key: str, units: bool, split: bool) -> list[str]:
             self.units, self.split = units, split

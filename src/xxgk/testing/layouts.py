@@ -317,7 +317,10 @@ def to_docx(report: Report, rng: random.Random) -> bytes:
 
 
 def render_docx(
-    spec: TemplateSpec, parts: list[tuple[str, str]], rng: random.Random, value_runs: Callable[[str, bool, bool], list[str]]
+    spec: TemplateSpec,
+    parts: list[tuple[str, str]],
+    rng: random.Random,
+    value_runs: Callable[[str, bool, bool], list[str]],
 ) -> bytes:
     """A Word file of ``parts`` (:func:`_doc_parts`) with the template's tables; the runs of each
     value cell come from ``value_runs(key, units, split)`` (split: in two runs, when it can)."""
