@@ -14,12 +14,13 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from typer.testing import CliRunner
 
 import xxgk
@@ -30,6 +31,7 @@ from xxgk.report.model import CellValue
 from xxgk.store import database, open_database, queries, resolve_url
 from xxgk.store import schema as s
 from xxgk.store.agencies import describe, region_and_level
+from xxgk.store.bulk import insert_rows
 from xxgk.store.export import WHAT, export
 from xxgk.store.ingest import ingest, store
 from xxgk.store.records import Record, analyse, load_report, report_rows
@@ -160,6 +162,47 @@ def test_a_stored_report_reads_back_exactly(db_url, corpus):
         want.pop("source"), got.pop("source")
         assert got == want
         assert all(type(loaded[k]) is type(original[k]) for k in original.spec.cell_keys)
+
+
+def test_bulk_writes_store_what_sqlalchemy_stores(db_url, corpus):
+    """The driver-level bulk insert of a report's rows keeps every value as SQLAlchemy's own
+    executemany does: exact decimals, null and JSON lists, floats, provenance."""
+    engine = open_database(db_url)
+    report = xxgk.parse(next(iter(corpus)))
+    cells = dict(report.cells)
+    for key, cell in cells.items():  # every count one more: the totals no longer add up
+        if cell.value is not None and report.spec.cell_spec[key][3].kind.name == "COUNT":
+            cells[key] = dataclasses.replace(cell, value=cell.value + 1, confidence=0.123456789, note="附注")
+    rows = report_rows(dataclasses.replace(report, cells=cells), check_report(dataclasses.replace(report, cells=cells)))
+    assert any(f["cells"] for f in rows["findings"]) and rows["sections"]
+    rows["findings"].append({**rows["findings"][0], "cells": None, "expected": Decimal("24252.311082"), "actual": None})
+    rows["cells"].append({**rows["cells"][0], "key": "extra", "value": Decimal("0.000001"), "raw": None})
+    with engine.begin() as conn:
+        ids = []
+        for sha in ("a" * 64, "b" * 64):
+            ids.append(conn.execute(insert(s.reports), {
+                "sha256": sha, "source_name": sha, "series": sha, "version": 1, "status": "ok",
+                "ingested_at": datetime.now(timezone.utc),
+            }).inserted_primary_key[0])  # fmt: skip
+        for table in s.CONTENT:
+            if rows[table.name]:
+                insert_rows(conn, table, rows[table.name], report_id=ids[0])
+                conn.execute(insert(table), [{"report_id": ids[1], **r} for r in rows[table.name]])
+    with engine.connect() as conn:
+        for table in s.CONTENT:
+            cols = [c for c in table.c if c.name not in ("id", "report_id")]
+            order = table.c.id if "id" in table.c else list(table.primary_key)[1]  # as written
+            got = [conn.execute(select(*cols).where(table.c.report_id == i).order_by(order)).all() for i in ids]
+            assert len(got[0]) == len(rows[table.name])
+            assert got[0] == got[1], table.name
+        # JSON null as SQLAlchemy writes it (not SQL NULL), and a list
+        sql_null = [
+            conn.execute(select(func.count()).where(s.findings.c.report_id == i, s.findings.c.cells.is_(None))).scalar()
+            for i in ids
+        ]
+        assert sql_null[0] == sql_null[1]
+        cells_json = conn.execute(select(s.findings.c.cells).where(s.findings.c.report_id == ids[0])).scalars().all()
+        assert None in cells_json and any(isinstance(c, list) for c in cells_json)
 
 
 # ingest --------------------------------------------------------------------------------------

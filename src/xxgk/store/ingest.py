@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -36,6 +36,7 @@ from ..readers import load_bytes, sniff
 from ..readers.ziparchive import open_zip
 from . import schema as s
 from .agencies import describe
+from .bulk import insert_rows
 from .records import Record, analyse
 
 #: files in flight per worker: enough to keep workers busy, few enough to bound memory
@@ -147,18 +148,26 @@ def items(paths: Iterable[Path], on_error: Callable[[str, str], None]) -> Iterat
 
 
 # storing ------------------------------------------------------------------------------------
+# built once: constructing a statement costs more than running it
+_STORED = select(s.reports.c.id).where(s.reports.c.sha256 == bindparam("sha256"))
+_AGENCY = select(s.agencies.c.id, s.agencies.c.normalized).where(s.agencies.c.name == bindparam("name"))
+_LAST_VERSION = select(func.max(s.reports.c.version)).where(s.reports.c.series == bindparam("series"))
+_SYNC_OFF = text("SET LOCAL synchronous_commit = off")
+
+
 def is_stored(conn: Connection, sha256: str) -> bool:
-    return conn.execute(select(s.reports.c.id).where(s.reports.c.sha256 == sha256)).first() is not None
+    return conn.execute(_STORED, {"sha256": sha256}).first() is not None
 
 
 def _agency_id(conn: Connection, name: str) -> tuple[int, str]:
     """(id, normalised name) of the agency, added when new."""
-    row = conn.execute(select(s.agencies.c.id, s.agencies.c.normalized).where(s.agencies.c.name == name)).first()
+    row = conn.execute(_AGENCY, {"name": name}).first()
     if row is not None:
         return row.id, row.normalized
     agency = describe(name)
     result = conn.execute(
-        insert(s.agencies).values(name=name, normalized=agency.normalized, region=agency.region, level=agency.level)
+        insert(s.agencies),
+        {"name": name, "normalized": agency.normalized, "region": agency.region, "level": agency.level},
     )
     return result.inserted_primary_key[0], agency.normalized
 
@@ -171,29 +180,29 @@ def _write(conn: Connection, record: Record) -> int:
         series = f"{normalized}|{record.year}"
     else:
         series = f"file:{record.source_name}"
-    version = conn.execute(select(func.max(s.reports.c.version)).where(s.reports.c.series == series)).scalar()
+    version = conn.execute(_LAST_VERSION, {"series": series}).scalar()
     report_id = conn.execute(
-        insert(s.reports).values(
-            sha256=record.sha256,
-            source_name=record.source_name,
-            source_format=record.source_format,
-            source_size=record.source_size,
-            series=series,
-            version=(version or 0) + 1,
-            status=record.status,
-            error=record.error,
-            agency_id=agency_id,
-            year=record.year,
-            template=record.template,
-            title=record.title,
-            published=record.published,
-            ingested_at=datetime.now(timezone.utc),
-        )
+        insert(s.reports),
+        {
+            "sha256": record.sha256,
+            "source_name": record.source_name,
+            "source_format": record.source_format,
+            "source_size": record.source_size,
+            "series": series,
+            "version": (version or 0) + 1,
+            "status": record.status,
+            "error": record.error,
+            "agency_id": agency_id,
+            "year": record.year,
+            "template": record.template,
+            "title": record.title,
+            "published": record.published,
+            "ingested_at": datetime.now(timezone.utc),
+        },
     ).inserted_primary_key[0]
+    # the report's content: one bulk insert per table
     for table in s.CONTENT:
-        rows = record.rows.get(table.name)
-        if rows:
-            conn.execute(insert(table), [{"report_id": report_id, **row} for row in rows])
+        insert_rows(conn, table, record.rows.get(table.name) or (), report_id=report_id)
     return report_id
 
 
@@ -207,7 +216,7 @@ def store(engine: Engine, record: Record) -> bool:
                     # the commit returns before the server's disk flush: a killed ingest loses
                     # nothing committed; a crash of the server itself may lose the last commits,
                     # which a rerun stores again
-                    conn.execute(text("SET LOCAL synchronous_commit = off"))
+                    conn.execute(_SYNC_OFF)
                 if is_stored(conn, record.sha256):
                     return False
                 _write(conn, record)

@@ -65,6 +65,8 @@ class ExactDecimal(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
+        if type(value) is int and dialect.name != "postgresql":
+            return str(value)  # most cells are counts: the same digits, without a Decimal
         number = value if isinstance(value, Decimal) else Decimal(value)
         return number if dialect.name == "postgresql" else format(number, "f")
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import html
 import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..report.model import Report
 from ..templates.layout import LayoutCell, table_layout
-from ..templates.model import CellKind
+from ..templates.model import CellKind, TemplateSpec
 
 BLANKS_TEXT = ("", "/", "—", "-", "无")
 
@@ -305,6 +306,24 @@ def to_html(report: Report, rng: random.Random) -> bytes:
 
 # DOCX ----------------------------------------------------------------------------------------
 def to_docx(report: Report, rng: random.Random) -> bytes:
+    def value_runs(key: str, units: bool, split: bool) -> list[str]:
+        text = format_value(report, key, rng, units=units)
+        if split and len(text) >= 2:
+            cut = rng.randint(1, len(text) - 1)
+            return [text[:cut], text[cut:]]
+        return [text]
+
+    return render_docx(report.spec, _doc_parts(report), rng, value_runs)
+
+
+def render_docx(
+    spec: TemplateSpec,
+    parts: list[tuple[str, str]],
+    rng: random.Random,
+    value_runs: Callable[[str, bool, bool], list[str]],
+) -> bytes:
+    """A Word file of ``parts`` (:func:`_doc_parts`) with the template's tables; the runs of each
+    value cell come from ``value_runs(key, units, split)`` (split: in two runs, when it can)."""
     from docx import Document as NewDocument
     from docx.oxml import parse_xml
 
@@ -317,7 +336,7 @@ def to_docx(report: Report, rng: random.Random) -> bytes:
     if nested:
         outer = doc.add_table(rows=1, cols=1)
         container = outer.cell(0, 0)
-    for kind, text in _doc_parts(report):
+    for kind, text in parts:
         if kind == "title" and textbox_title:
             p = container.add_paragraph()
             xml = (
@@ -330,7 +349,7 @@ def to_docx(report: Report, rng: random.Random) -> bytes:
         elif kind in ("title", "heading", "para"):
             container.add_paragraph(text)
         else:
-            layout = table_layout(report.spec.table_by_key[text])
+            layout = table_layout(spec.table_by_key[text])
             table = container.add_table(rows=layout.height, cols=layout.width)
             if not nested:
                 table.style = "Table Grid"
@@ -338,18 +357,15 @@ def to_docx(report: Report, rng: random.Random) -> bytes:
             w = layout.width
             for cell in layout.cells:
                 target = grid[cell.row * w + cell.col]
-                value = cell.role == "value"
-                text_ = format_value(report, cell.key, rng, units=units) if value else damage_label(cell.text, rng)
                 para = target.paragraphs[0]
-                for k, line in enumerate(text_.split("\n")):
+                if cell.role == "value":
+                    for run in value_runs(cell.key, units, split_runs):
+                        para.add_run(run)
+                    continue
+                for k, line in enumerate(damage_label(cell.text, rng).split("\n")):
                     if k:
                         para = target.add_paragraph()
-                    if split_runs and value and len(line) >= 2:
-                        cut = rng.randint(1, len(line) - 1)
-                        para.add_run(line[:cut])
-                        para.add_run(line[cut:])
-                    else:
-                        para.add_run(line)
+                    para.add_run(line)
             # merge right to left so the cells still to merge keep their place in the grid
             for cell in sorted(layout.cells, key=lambda c: (-c.col, -c.row)):
                 if cell.rowspan > 1 or cell.colspan > 1:
