@@ -172,7 +172,7 @@ def test_bulk_writes_store_what_sqlalchemy_stores(db_url, corpus):
     cells = dict(report.cells)
     for key, cell in cells.items():  # every count one more: the totals no longer add up
         if cell.value is not None and report.spec.cell_spec[key][3].kind.name == "COUNT":
-            cells[key] = dataclasses.replace(cell, value=cell.value + 1, confidence=0.123456789, note="附注")
+            cells[key] = cell._replace(value=cell.value + 1, confidence=0.123456789, note="附注")
     rows = report_rows(dataclasses.replace(report, cells=cells), check_report(dataclasses.replace(report, cells=cells)))
     assert any(f["cells"] for f in rows["findings"]) and rows["sections"]
     rows["findings"].append({**rows["findings"][0], "cells": None, "expected": Decimal("24252.311082"), "actual": None})
