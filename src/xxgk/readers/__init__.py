@@ -16,6 +16,7 @@ from .docx import read_docx
 from .encoding import declared_charset, decode
 from .html import read_html
 from .legacy import read_legacy
+from .ocr import read_image
 from .pdf import read_pdf
 from .sniff import looks_like_html, sniff
 from .text import read_text
@@ -64,6 +65,8 @@ def read_document(source: Source, name: str | None = None) -> Document:
         return read_legacy(data, kind, name)
     if kind == "pdf":
         return read_pdf(data, name)
+    if kind == "image":
+        return read_image(data, name)
     if kind == "xlsx":  # an xxgk workbook holds data, not a document: xxgk.parse reads it
         raise UnreadableInput("这是 xxgk 填报表，请用 xxgk.parse 读取 (xxgk workbook: use xxgk.parse)")
     text, _ = decode(data, declared_charset(data))
@@ -72,4 +75,6 @@ def read_document(source: Source, name: str | None = None) -> Document:
     return read_text(text, name)
 
 
-__all__ = ["read_document", "read_text", "read_html", "read_docx", "read_legacy", "read_pdf", "load_bytes", "sniff"]
+__all__ = [
+    "read_document", "read_text", "read_html", "read_docx", "read_legacy", "read_pdf", "read_image", "load_bytes", "sniff",
+]  # fmt: skip
