@@ -12,26 +12,36 @@ its characters' (the weakest character decides), and goes with the page as a con
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Callable
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageOps
 
 from ..pages import PageContent, Rule
 from ..pages.ruled import RuledTable, find_grids
 from . import engine
-from .image import ink_threshold, straighten
+from .image import ink_threshold, straighten, whiten
 from .rules import find_rules
 
-#: table cells are read at this many points per pixel (400 dpi): Tesseract misreads a lone
-#: digit of body size at 300 dpi (a 9 as "2)"), so coarser cells are enlarged to it
-READ_SCALE = 72 / 400
+#: table cells are read at these resolutions (points per pixel), coarser cells enlarged to
+#: them: Tesseract's reading of a lone digit changes with its size (a 5 read as 5 at 300 and
+#: 600 dpi, as "i)" at 400), so a number is read at the next size until two reads agree
+READ_SCALES = (72 / 300, 72 / 400, 72 / 600)
 #: white margin (pixels) put around a cell before it is read
 PAD = 12
 #: inner margin of a cell left out of its crop (points): the ruling line and its blur
 INSET = 1.2
-#: share of a cell's pixels that must be ink (after removing specks) for it to hold something
-MIN_INK = 0.002
+#: ink (square points, specks removed) a cell must hold to hold something: a thin "1" has 5
+MIN_INK_AREA = 2.0
+#: white kept around the ink of a cell when it is read (points)
+MARGIN = 2.0
+#: a line of a cell no wider than this many times its height holds one narrow character
+LONE_WIDTH = 1.0
+#: rows of ink closer than this (points) are one line of a cell
+LINE_GAP = 1.5
+#: a cell with more lines than this is text, not a number wrapped in a narrow column
+MAX_NUMBER_LINES = 4
 #: a cell with no ink: its emptiness is as sure as this
 BLANK_CONFIDENCE = 0.99
 #: two reads of a number that disagree leave it at most this sure
@@ -46,15 +56,37 @@ MIN_TABLE_HEIGHT = 28.0
 _NUMERIC = re.compile(r"[\d.,\-%]+")
 
 
-def _has_ink(crop: Image.Image, threshold: int) -> bool:
-    clean = np.asarray(crop.filter(ImageFilter.MedianFilter(3)))
-    if clean.size == 0:
-        return False
-    return float((clean < threshold).mean()) >= MIN_INK
+def _ink(crop: Image.Image, threshold: int) -> np.ndarray:
+    """The crop's ink (True), without specks: a dark pixel with no dark neighbour is grain."""
+    ink = np.asarray(crop) < threshold
+    if ink.size == 0:
+        return ink
+    padded = np.pad(ink, 1)
+    h, w = ink.shape
+    neighbours = np.zeros(ink.shape, dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dy or dx:
+                neighbours |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    return ink & neighbours
 
 
-def _prepare(crop: Image.Image, scale: float) -> tuple[Image.Image, float]:
-    factor = scale / READ_SCALE
+def _bands(ink: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """The lines of a cell: runs of pixel rows with ink, those closer than ``gap`` joined."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    if rows.size == 0:
+        return []
+    out = [[int(rows[0]), int(rows[0]) + 1]]
+    for r in rows[1:]:
+        if r - out[-1][1] < gap:
+            out[-1][1] = int(r) + 1
+        else:
+            out.append([int(r), int(r) + 1])
+    return [(a, b) for a, b in out]
+
+
+def _prepare(crop: Image.Image, scale: float, read_scale: float) -> tuple[Image.Image, float]:
+    factor = scale / read_scale
     if factor > 1.2:
         crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
     else:
@@ -66,30 +98,89 @@ def _text(symbols: list[engine.Symbol]) -> str:
     return "".join(s.text for s in symbols)
 
 
-def read_cell(crop: Image.Image, scale: float) -> tuple[list[engine.Symbol], float, float]:
-    """The characters of one cell (boxes in the crop's pixels), its confidence, and the factor
-    the crop was enlarged by.
+def _read(crop: Image.Image, scale: float, mode: str, top: int = 0, read_scale: float = READ_SCALES[0]):
+    """Read a piece of a cell; boxes come back in the cell's pixels (``top``: the piece's offset)."""
+    image, factor = _prepare(crop, scale, read_scale)
 
-    The cell is read as a number first; if it reads as one (digits and number punctuation only)
-    it is read again allowing digits only, and the two reads must agree.  Otherwise it is text,
-    read with the Chinese model."""
-    image, factor = _prepare(crop, scale)
-    symbols = engine.read(image, "number")
-    text = _text(symbols)
-    if symbols and _NUMERIC.fullmatch(text):
-        confidence = min(s.confidence for s in symbols)
-        digits = engine.read(image, "digits")
-        if _text(digits) != text:
-            confidence = min(confidence, DISAGREE_CONFIDENCE)
-        return symbols, confidence, factor
-    junk = sum(1 for c in text if not _NUMERIC.fullmatch(c))
-    if any(c.isdigit() for c in text) and junk <= MAX_JUNK and len(text) <= MAX_JUNK + 12:
-        # a number with a stray mark or two read into it: the digits-only read is kept, unsure
-        digits = engine.read(image, "digits")
-        if digits:
-            return digits, min(DISAGREE_CONFIDENCE, *(s.confidence for s in digits)), factor
-    symbols = engine.read(image, "text")
-    return symbols, min((s.confidence for s in symbols), default=0.0), factor
+    def back(v: int) -> int:
+        return round((v - PAD) / factor)
+
+    return [
+        replace(s, x0=back(s.x0), x1=back(s.x1), y0=back(s.y0) + top, y1=back(s.y1) + top)
+        for s in engine.read(image, mode)
+    ]
+
+
+def _read_line_number(line: Image.Image, scale: float, top: int) -> tuple[list, float] | None:
+    """One line of a cell read as a number, and how sure that is; None if it is not a number.
+
+    The line is read with the Latin model and again allowing digits only, at each of
+    :data:`READ_SCALES` in turn until the two reads agree; if they never agree the number is
+    kept with a low confidence (or, with a stray mark read into it, the digits-only read)."""
+    fallback = None
+    lone = line.width <= LONE_WIDTH * line.height  # room for one narrow character only
+    for read_scale in READ_SCALES:
+        read = _read(line, scale, "number", top, read_scale)
+        text = _text(read)
+        if not any(c.isdigit() for c in text):
+            if lone and fallback is None:
+                continue  # a lone digit misread: try the next size
+            return fallback
+        digits = _read(line, scale, "digits", top, read_scale)
+        if _NUMERIC.fullmatch(text) and _text(digits) == text:
+            return read, min(s.confidence for s in read)
+        if fallback is None:
+            if _NUMERIC.fullmatch(text):
+                fallback = read, min(DISAGREE_CONFIDENCE, *(s.confidence for s in read))
+            elif sum(1 for c in text if not _NUMERIC.fullmatch(c)) <= MAX_JUNK and len(text) <= MAX_JUNK + 12 and digits:
+                fallback = digits, min(DISAGREE_CONFIDENCE, *(s.confidence for s in digits))
+            else:
+                return None
+    return fallback
+
+
+def _read_number(crop: Image.Image, scale: float, bands: list[tuple[int, int]]) -> tuple[list, float] | None:
+    """The cell read as a number, line by line, with its confidence; None if it is not one."""
+    margin = max(1, round(1.0 / scale))
+    symbols: list[engine.Symbol] = []
+    confidence = 1.0
+    for y0, y1 in bands:
+        top = max(0, y0 - margin)
+        line = crop.crop((0, top, crop.width, min(crop.height, y1 + margin)))
+        read = _read_line_number(line, scale, top)
+        if read is None:
+            return None
+        symbols += read[0]
+        confidence = min(confidence, read[1])
+    return symbols, confidence
+
+
+def read_cell(crop: Image.Image, scale: float, threshold: int) -> tuple[list[engine.Symbol], float] | None:
+    """The characters of one cell (boxes in the crop's pixels) and its confidence; None for a
+    cell with no ink.
+
+    The cell is cut into its lines (rows of ink) and each line read as a number, then again
+    allowing digits only: the two reads must agree.  A cell that does not read as a number is
+    text, read as one block with the Chinese model."""
+    ink = _ink(crop, threshold)
+    if ink.sum() * scale * scale < MIN_INK_AREA:
+        return None
+    # read only the part with ink in it: Tesseract misreads a lone character in a wide grainy
+    # cell (a 7 as 这), and reads it in a tight crop
+    ys, xs = np.nonzero(ink)
+    m = max(1, round(MARGIN / scale))
+    x0, y0 = max(0, int(xs.min()) - m), max(0, int(ys.min()) - m)
+    x1, y1 = min(crop.width, int(xs.max()) + m + 1), min(crop.height, int(ys.max()) + m + 1)
+    crop, ink = crop.crop((x0, y0, x1, y1)), ink[y0:y1, x0:x1]
+    bands = _bands(ink, max(1, round(LINE_GAP / scale)))
+    read = None
+    if len(bands) <= MAX_NUMBER_LINES:
+        read = _read_number(crop, scale, bands)
+    if read is None:
+        symbols = _read(crop, scale, "text")
+        read = symbols, min((s.confidence for s in symbols), default=0.0)
+    symbols, confidence = read
+    return [replace(s, x0=s.x0 + x0, x1=s.x1 + x0, y0=s.y0 + y0, y1=s.y1 + y0) for s in symbols], confidence
 
 
 def _inside(rule: Rule, grid: RuledTable, tol: float = 3.0) -> bool:
@@ -106,6 +197,7 @@ def read_page(im: Image.Image, scale: float, number: int, check: Callable[[], No
     pixels = np.asarray(im)
     threshold = ink_threshold(pixels)
     rules = find_rules(pixels < threshold, scale)
+    im = whiten(im, threshold)
     grids = [
         g
         for g in find_grids(rules, number)
@@ -124,23 +216,15 @@ def read_page(im: Image.Image, scale: float, number: int, check: Callable[[], No
             x1, y1 = round(cell.x1 / scale) - inset, round(cell.y1 / scale) - inset
             if x1 - x0 < 4 or y1 - y0 < 4:
                 continue
-            crop = im.crop((x0, y0, x1, y1))
-            if not _has_ink(crop, threshold):
+            check()
+            read = read_cell(im.crop((x0, y0, x1, y1)), scale, threshold)
+            if read is None:
                 areas.append((cell.x0, cell.y0, cell.x1, cell.y1, BLANK_CONFIDENCE))
                 continue
-            check()
-            symbols, confidence, factor = read_cell(crop, scale)
+            symbols, confidence = read
             areas.append((cell.x0, cell.y0, cell.x1, cell.y1, confidence))
             for s in symbols:
-                glyphs.append(
-                    (
-                        ((s.x0 - PAD) / factor + x0) * scale,
-                        ((s.y0 - PAD) / factor + y0) * scale,
-                        ((s.x1 - PAD) / factor + x0) * scale,
-                        ((s.y1 - PAD) / factor + y0) * scale,
-                        s.text,
-                    )
-                )
+                glyphs.append(((s.x0 + x0) * scale, (s.y0 + y0) * scale, (s.x1 + x0) * scale, (s.y1 + y0) * scale, s.text))
     check()
     for s in engine.read(rest, "page"):
         box = (s.x0 * scale, s.y0 * scale, s.x1 * scale, s.y1 * scale)
