@@ -12,6 +12,7 @@ its characters' (the weakest character decides), and goes with the page as a con
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from collections.abc import Callable
 
@@ -36,8 +37,9 @@ INSET = 1.2
 MIN_INK_AREA = 2.0
 #: white kept around the ink of a cell when it is read (points)
 MARGIN = 2.0
-#: a line of a cell no wider than this many times its height holds one narrow character
-LONE_WIDTH = 1.0
+#: a line of a cell whose ink is no wider than this many times its height holds one narrow
+#: character (a digit is about 0.6 of its height; a Chinese character is square)
+LONE_WIDTH = 0.85
 #: rows of ink closer than this (points) are one line of a cell
 LINE_GAP = 1.5
 #: a cell with more lines than this is text, not a number wrapped in a narrow column
@@ -111,43 +113,50 @@ def _read(crop: Image.Image, scale: float, mode: str, top: int = 0, read_scale: 
     ]
 
 
-def _read_line_number(line: Image.Image, scale: float, top: int) -> tuple[list, float] | None:
+def _read_line_number(line: Image.Image, scale: float, top: int, lone: bool) -> tuple[list, float] | None:
     """One line of a cell read as a number, and how sure that is; None if it is not a number.
 
-    The line is read with the Latin model and again allowing digits only, at each of
-    :data:`READ_SCALES` in turn until the two reads agree; if they never agree the number is
-    kept with a low confidence (or, with a stray mark read into it, the digits-only read)."""
-    fallback = None
-    lone = line.width <= LONE_WIDTH * line.height  # room for one narrow character only
+    The line is read with the Latin model, and again allowing digits only: if both give the
+    same number, that is the reading.  A line whose first read has no digit is text (unless it
+    is ``lone``, room for one narrow character only: a lone digit misread as a letter), and so
+    is one with digits among several letters (a label such as "2.重复申请").  Otherwise the
+    reads disagree: the line is read again at each of :data:`READ_SCALES`, as a line, as a word
+    and with digits only, and the number most reads give wins; its confidence is the share of
+    the reads that give it, so a number not read the same way by nearly all stays flagged."""
+    read = _read(line, scale, "number", top)
+    text = _text(read)
+    if not any(c.isdigit() for c in text):
+        if not lone:  # (or a later line of a number wrapped in a narrow column)
+            return None
+    elif sum(1 for c in text if not _NUMERIC.fullmatch(c)) > MAX_JUNK:
+        return None
+    digits = _read(line, scale, "digits", top)
+    if _NUMERIC.fullmatch(text) and _text(digits) == text:
+        return read, min(s.confidence for s in read)
+    reads = [read, digits]
     for read_scale in READ_SCALES:
-        read = _read(line, scale, "number", top, read_scale)
-        text = _text(read)
-        if not any(c.isdigit() for c in text):
-            if lone and fallback is None:
-                continue  # a lone digit misread: try the next size
-            return fallback
-        digits = _read(line, scale, "digits", top, read_scale)
-        if _NUMERIC.fullmatch(text) and _text(digits) == text:
-            return read, min(s.confidence for s in read)
-        if fallback is None:
-            if _NUMERIC.fullmatch(text):
-                fallback = read, min(DISAGREE_CONFIDENCE, *(s.confidence for s in read))
-            elif sum(1 for c in text if not _NUMERIC.fullmatch(c)) <= MAX_JUNK and len(text) <= MAX_JUNK + 12 and digits:
-                fallback = digits, min(DISAGREE_CONFIDENCE, *(s.confidence for s in digits))
-            else:
-                return None
-    return fallback
+        for mode in ("number", "word", "digits"):
+            if read_scale != READ_SCALES[0] or mode == "word":
+                reads.append(_read(line, scale, mode, top, read_scale))
+    votes = Counter(t for r in reads if _NUMERIC.fullmatch(t := _text(r)))
+    if not votes:
+        return None if not lone else ([], 0.0)
+    best, count = votes.most_common(1)[0]
+    winner = next(r for r in reads if _text(r) == best)
+    return winner, min(count / len(reads), *(s.confidence for s in winner))
 
 
-def _read_number(crop: Image.Image, scale: float, bands: list[tuple[int, int]]) -> tuple[list, float] | None:
+def _read_number(crop: Image.Image, ink: np.ndarray, scale: float, bands: list[tuple[int, int]]):
     """The cell read as a number, line by line, with its confidence; None if it is not one."""
     margin = max(1, round(1.0 / scale))
     symbols: list[engine.Symbol] = []
     confidence = 1.0
     for y0, y1 in bands:
+        cols = np.flatnonzero(ink[y0:y1].any(axis=0))
+        lone = cols.size > 0 and cols[-1] - cols[0] + 1 <= LONE_WIDTH * (y1 - y0)
         top = max(0, y0 - margin)
         line = crop.crop((0, top, crop.width, min(crop.height, y1 + margin)))
-        read = _read_line_number(line, scale, top)
+        read = _read_line_number(line, scale, top, lone or bool(symbols))
         if read is None:
             return None
         symbols += read[0]
@@ -175,7 +184,7 @@ def read_cell(crop: Image.Image, scale: float, threshold: int) -> tuple[list[eng
     bands = _bands(ink, max(1, round(LINE_GAP / scale)))
     read = None
     if len(bands) <= MAX_NUMBER_LINES:
-        read = _read_number(crop, scale, bands)
+        read = _read_number(crop, ink, scale, bands)
     if read is None:
         symbols = _read(crop, scale, "text")
         read = symbols, min((s.confidence for s in symbols), default=0.0)
