@@ -164,6 +164,35 @@ def _read_number(crop: Image.Image, ink: np.ndarray, scale: float, bands: list[t
     return symbols, confidence
 
 
+#: how a line of text is read until one gives characters: (mode, resolution, margin in
+#: points); Tesseract's Chinese model returns nothing for some lines at one size or margin
+#: and reads them at another
+TEXT_TRIES = (
+    ("line", READ_SCALES[0], 3.0),
+    ("line", READ_SCALES[0], 6.0),
+    ("line", READ_SCALES[1], 3.0),
+    ("line", READ_SCALES[0], 1.0),
+    ("text", READ_SCALES[0], 6.0),
+)
+
+
+def _read_text(crop: Image.Image, scale: float, bands: list[tuple[int, int]]) -> tuple[list, float]:
+    """The cell read as Chinese text, line by line (a block read of a narrow cell drops whole
+    lines); each line tried as in :data:`TEXT_TRIES`, never reaching into its neighbours."""
+    symbols: list[engine.Symbol] = []
+    for k, (y0, y1) in enumerate(bands):
+        above = (bands[k - 1][1] + y0) // 2 if k else 0
+        below = (y1 + bands[k + 1][0]) // 2 if k + 1 < len(bands) else crop.height
+        for mode, read_scale, margin in TEXT_TRIES:
+            m = round(margin / scale)
+            top = max(above, y0 - m)
+            line = _read(crop.crop((0, top, crop.width, min(below, y1 + m))), scale, mode, top, read_scale)
+            if line:
+                symbols += line
+                break
+    return symbols, min((s.confidence for s in symbols), default=0.0)
+
+
 def read_cell(crop: Image.Image, scale: float, threshold: int) -> tuple[list[engine.Symbol], float] | None:
     """The characters of one cell (boxes in the crop's pixels) and its confidence; None for a
     cell with no ink.
@@ -174,22 +203,21 @@ def read_cell(crop: Image.Image, scale: float, threshold: int) -> tuple[list[eng
     ink = _ink(crop, threshold)
     if ink.sum() * scale * scale < MIN_INK_AREA:
         return None
-    # read only the part with ink in it: Tesseract misreads a lone character in a wide grainy
-    # cell (a 7 as 这), and reads it in a tight crop
+    # a number is read from the part with ink in it: Tesseract's Latin model misreads a lone
+    # digit in a wide grainy cell (a 7 as 这) and reads it in a tight crop; its Chinese model
+    # is the other way round, and reads text from the whole cell
     ys, xs = np.nonzero(ink)
     m = max(1, round(MARGIN / scale))
     x0, y0 = max(0, int(xs.min()) - m), max(0, int(ys.min()) - m)
     x1, y1 = min(crop.width, int(xs.max()) + m + 1), min(crop.height, int(ys.max()) + m + 1)
-    crop, ink = crop.crop((x0, y0, x1, y1)), ink[y0:y1, x0:x1]
+    tight, ink = crop.crop((x0, y0, x1, y1)), ink[y0:y1, x0:x1]
     bands = _bands(ink, max(1, round(LINE_GAP / scale)))
-    read = None
     if len(bands) <= MAX_NUMBER_LINES:
-        read = _read_number(crop, ink, scale, bands)
-    if read is None:
-        symbols = _read(crop, scale, "text")
-        read = symbols, min((s.confidence for s in symbols), default=0.0)
-    symbols, confidence = read
-    return [replace(s, x0=s.x0 + x0, x1=s.x1 + x0, y0=s.y0 + y0, y1=s.y1 + y0) for s in symbols], confidence
+        read = _read_number(tight, ink, scale, bands)
+        if read is not None:
+            symbols, confidence = read
+            return [replace(s, x0=s.x0 + x0, x1=s.x1 + x0, y0=s.y0 + y0, y1=s.y1 + y0) for s in symbols], confidence
+    return _read_text(crop, scale, [(a + y0, b + y0) for a, b in bands])
 
 
 def _inside(rule: Rule, grid: RuledTable, tol: float = 3.0) -> bool:
