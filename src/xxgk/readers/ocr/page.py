@@ -1,20 +1,21 @@
 """One scanned page into :class:`~xxgk.readers.pages.PageContent`: characters and ruling lines.
 
 The page is straightened, its ruling lines found (:mod:`.rules`) and the grids they draw built
-by the same code that reads a PDF's drawn tables.  Each cell of a grid is then read on its own
-(its text cannot run into its neighbours'): first as a number, and if it reads as one, again
-with digits only (two reads that agree confirm each other, two that differ leave the cell with
-a low confidence); otherwise as Chinese text.  A cell with ink in it and nothing read has confidence 0.  The rest of the
-page (tables blanked out) is read as running text.  Every cell's confidence is the lowest of
-its characters' (the weakest character decides), and goes with the page as a confidence area.
+by the same code that reads a PDF's drawn tables.  The paper is whitened, and each cell of a
+grid read on its own (its text cannot run into its neighbours'), line by line: as a number if
+it reads as one (:func:`_read_line_number`: two reads that agree, or the number most of several
+reads give), otherwise as Chinese text.  A cell without ink is blank (and surely so); a cell
+with ink and nothing read has confidence 0.  The rest of the page (tables blanked out) is read
+line by line as running text.  Every cell's confidence is the lowest of its characters' (the
+weakest character decides) and goes with the page as a confidence area.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -33,6 +34,10 @@ READ_SCALES = (72 / 300, 72 / 400, 72 / 600)
 PAD = 12
 #: inner margin of a cell left out of its crop (points): the ruling line and its blur
 INSET = 1.2
+#: how far into a cell (points) what is left of a ruling line is looked for, and the share of a
+#: pixel column or row that must be ink for it to be one
+EDGE = 2.0
+EDGE_INK = 0.6
 #: ink (square points, specks removed) a cell must hold to hold something: a thin "1" has 5
 MIN_INK_AREA = 2.0
 #: white kept around the ink of a cell when it is read (points)
@@ -42,12 +47,12 @@ MARGIN = 2.0
 LONE_WIDTH = 0.85
 #: rows of ink closer than this (points) are one line of a cell
 LINE_GAP = 1.5
+#: a line of running text is at least this tall (points): lower bands of ink are rules or specks
+MIN_LINE_HEIGHT = 4.0
 #: a cell with more lines than this is text, not a number wrapped in a narrow column
 MAX_NUMBER_LINES = 4
 #: a cell with no ink: its emptiness is as sure as this
 BLANK_CONFIDENCE = 0.99
-#: two reads of a number that disagree leave it at most this sure
-DISAGREE_CONFIDENCE = 0.3
 #: most characters other than digits and number punctuation in a cell read as a number
 MAX_JUNK = 2
 #: a table is at least this wide and tall (points): smaller grids of lines are strokes of large
@@ -179,11 +184,15 @@ TEXT_TRIES = (
 )
 
 
-def _read_text(crop: Image.Image, scale: float, bands: list[tuple[int, int]]) -> tuple[list, float]:
-    """The cell read as Chinese text, line by line (a block read of a narrow cell drops whole
-    lines); each line tried as in :data:`TEXT_TRIES`, never reaching into its neighbours."""
+def _read_text(
+    crop: Image.Image, scale: float, bands: list[tuple[int, int]], check: Callable[[], None] = lambda: None
+) -> tuple[list, float]:
+    """A cell (or the running text of a page) read as Chinese text, line by line (a block read
+    of a narrow cell drops whole lines, a page read drops headings); each line tried as in
+    :data:`TEXT_TRIES`, never reaching into its neighbours."""
     symbols: list[engine.Symbol] = []
     for k, (y0, y1) in enumerate(bands):
+        check()
         above = (bands[k - 1][1] + y0) // 2 if k else 0
         below = (y1 + bands[k + 1][0]) // 2 if k + 1 < len(bands) else crop.height
         for mode, read_scale, margin in TEXT_TRIES:
@@ -196,6 +205,28 @@ def _read_text(crop: Image.Image, scale: float, bands: list[tuple[int, int]]) ->
     return symbols, min((s.confidence for s in symbols), default=0.0)
 
 
+def _clear_edges(crop: Image.Image, ink: np.ndarray, depth: int) -> tuple[Image.Image, np.ndarray]:
+    """The crop with what is left of the cell's ruling lines along its sides made white: a
+    column (row) within ``depth`` pixels of a side that is mostly ink, and all between it and
+    the side (a sliver of rule read beside a 0 makes it 10)."""
+    h, w = ink.shape
+    if h == 0 or w == 0:
+        return crop, ink
+    cols, rows = ink.mean(axis=0), ink.mean(axis=1)
+    left = max((c + 1 for c in range(min(depth, w)) if cols[c] >= EDGE_INK), default=0)
+    right = min((c for c in range(max(0, w - depth), w) if cols[c] >= EDGE_INK), default=w)
+    top = max((r + 1 for r in range(min(depth, h)) if rows[r] >= EDGE_INK), default=0)
+    bottom = min((r for r in range(max(0, h - depth), h) if rows[r] >= EDGE_INK), default=h)
+    if (left, right, top, bottom) == (0, w, 0, h):
+        return crop, ink
+    pixels = np.array(crop)
+    ink = ink.copy()
+    for region in (np.s_[:, :left], np.s_[:, right:], np.s_[:top, :], np.s_[bottom:, :]):
+        pixels[region] = 255
+        ink[region] = False
+    return Image.fromarray(pixels), ink
+
+
 def read_cell(crop: Image.Image, scale: float, threshold: int) -> tuple[list[engine.Symbol], float] | None:
     """The characters of one cell (boxes in the crop's pixels) and its confidence; None for a
     cell with no ink.
@@ -204,6 +235,7 @@ def read_cell(crop: Image.Image, scale: float, threshold: int) -> tuple[list[eng
     allowing digits only: the two reads must agree.  A cell that does not read as a number is
     text, read as one block with the Chinese model."""
     ink = _ink(crop, threshold)
+    crop, ink = _clear_edges(crop, ink, max(1, round(EDGE / scale)))
     if ink.sum() * scale * scale < MIN_INK_AREA:
         return None
     # a number is read from the part with ink in it: Tesseract's Latin model misreads a lone
@@ -265,8 +297,10 @@ def read_page(im: Image.Image, scale: float, number: int, check: Callable[[], No
             areas.append((cell.x0, cell.y0, cell.x1, cell.y1, confidence))
             for s in symbols:
                 glyphs.append(((s.x0 + x0) * scale, (s.y0 + y0) * scale, (s.x1 + x0) * scale, (s.y1 + y0) * scale, s.text))
-    check()
-    for s in engine.read(rest, "page"):
+    ink = _ink(rest, threshold)
+    lines = [(a, b) for a, b in _bands(ink, max(1, round(LINE_GAP / scale))) if (b - a) * scale >= MIN_LINE_HEIGHT]
+    symbols, _ = _read_text(rest, scale, lines, check)
+    for s in symbols:
         box = (s.x0 * scale, s.y0 * scale, s.x1 * scale, s.y1 * scale)
         glyphs.append((*box, s.text))
         areas.append((*box, s.confidence))
