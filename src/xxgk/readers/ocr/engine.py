@@ -24,13 +24,11 @@ LANG = "chi_sim"
 #: what a number in a report's table is written with
 DIGITS = "0123456789.,-%"
 #: how each kind of read is done: (model, page segmentation, characters allowed)
-#: "page" reads running text, a column of lines; "text" reads one block (a table cell) in
-#: Chinese, "line" one line;
+#: "text" reads one block (a table cell) in Chinese, "line" one line;
 #: "number" reads one line with the Latin model, which tells digits apart better than the
 #: Chinese one (it never reads a 6 as 0, nor a 4 as 人4); "word" reads it as one word;
 #: "digits" allows digits only
 MODES = {
-    "page": (LANG, "SINGLE_COLUMN", None),
     "text": (LANG, "SINGLE_BLOCK", None),
     "line": (LANG, "SINGLE_LINE", None),
     "number": ("eng", "SINGLE_LINE", None),
