@@ -196,6 +196,31 @@ def zero_is_not_blank():
     return Case(with_cells(report, {"t4.review.other": 0, "t4.review.total": report["t4.review.total"] - report["t4.review.other"]}))
 
 
+def _with_confidence(report, values: dict[str, float]):
+    """The report as if OCR had read the given cells with these confidences."""
+    cells = dict(report.cells)
+    for key, conf in values.items():
+        cells[key] = replace(cells[key], confidence=conf)
+    return replace(report, cells=cells)
+
+
+@bad("ocr.low_confidence")
+def ocr_cell_no_identity_confirms():
+    key = "t2.admin_fees.amount"  # in no identity
+
+    def check(hits):
+        assert [f.cells for f in hits] == [(key,)]
+        assert hits[0].location == {"table": "t2", "row": "admin_fees", "column": "amount"}
+        assert "40%" in hits[0].message and "核对" in hits[0].message
+
+    return Case(_with_confidence(valid(), {key: 0.4, "t3.new_received.total": 0.5}), check=check)
+
+
+@good("ocr.low_confidence")
+def ocr_cell_confirmed_by_balanced_identities():
+    return Case(_with_confidence(valid(), {"t3.new_received.total": 0.5, "t4.review.upheld": 0.2}))
+
+
 @bad("cell.unreadable")
 def count_with_decimals():
     def check(hits):

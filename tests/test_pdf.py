@@ -71,8 +71,9 @@ def _pdf_without_text(with_image: bool) -> bytes:
     return buf.getvalue()
 
 
-def test_scanned_pdf_asks_for_ocr():
-    with pytest.raises(UnreadableInput, match="扫描件 PDF 需要 OCR"):
+def test_scanned_pdf_without_text_is_refused():
+    # an image-only page goes to OCR (tests/test_ocr.py); a black square holds no text
+    with pytest.raises(UnreadableInput, match="扫描件 PDF 中未识别出文字"):
         xxgk.parse(_pdf_without_text(with_image=True))
     with pytest.raises(UnreadableInput, match="没有文字"):
         xxgk.parse(_pdf_without_text(with_image=False))

@@ -55,3 +55,12 @@ MAX_PDF_SECONDS = _env("XXGK_MAX_PDF_SECONDS", 60)
 MAX_UPLOAD_BYTES = int(_env("XXGK_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
 #: most files one web upload may carry (members of an uploaded zip count too)
 MAX_UPLOAD_FILES = int(_env("XXGK_MAX_UPLOAD_FILES", 2000))
+#: most pixels in one image read by OCR (an A4 page scanned at 600 dpi has 35 million)
+MAX_IMAGE_PIXELS = int(_env("XXGK_MAX_IMAGE_PIXELS", 60_000_000))
+#: resolution a scanned PDF page is rendered at for OCR, at most and at least (dots per inch)
+OCR_MAX_DPI = 400
+OCR_MIN_DPI = 150
+#: seconds one OCR read (a page's running text, or one table cell) may take
+OCR_READ_SECONDS = _env("XXGK_OCR_READ_SECONDS", 30)
+#: seconds spent on OCR for one file before giving up (a page takes a few seconds)
+OCR_SECONDS = _env("XXGK_OCR_SECONDS", 300)

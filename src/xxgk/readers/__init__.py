@@ -7,6 +7,7 @@ or a Word file without extension read the same.  Readers know nothing about repo
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from .. import limits
@@ -16,6 +17,8 @@ from .docx import read_docx
 from .encoding import declared_charset, decode
 from .html import read_html
 from .legacy import read_legacy
+from .ocr import read_image
+from .ocr.embedded import html_pictures, images_to_blocks
 from .pdf import read_pdf
 from .sniff import looks_like_html, sniff
 from .text import read_text
@@ -65,12 +68,21 @@ def read_document(source: Source, name: str | None = None, kind: str | None = No
         return read_legacy(data, kind, name)
     if kind == "pdf":
         return read_pdf(data, name)
+    if kind == "image":
+        return read_image(data, name)
     if kind == "xlsx":  # an xxgk workbook holds data, not a document: xxgk.parse reads it
         raise UnreadableInput("这是 xxgk 填报表，请用 xxgk.parse 读取 (xxgk workbook: use xxgk.parse)")
     text, _ = decode(data, declared_charset(data))
     if looks_like_html(text):
-        return read_html(text, name)
+        doc = read_html(text, name)
+        if not doc.tables:  # the report may be inline pictures: read them by OCR
+            pictures = html_pictures(data)
+            if pictures:
+                doc = replace(doc, blocks=doc.blocks + tuple(images_to_blocks(pictures)))
+        return doc
     return read_text(text, name)
 
 
-__all__ = ["read_document", "read_text", "read_html", "read_docx", "read_legacy", "read_pdf", "load_bytes", "sniff"]
+__all__ = [
+    "read_document", "read_text", "read_html", "read_docx", "read_legacy", "read_pdf", "read_image", "load_bytes", "sniff",
+]  # fmt: skip

@@ -507,10 +507,18 @@ def read_docx(data: bytes, name: str | None = None) -> Document:
     z = _Zip(data)
     if not is_docx(z.names):
         raise UnreadableInput("压缩包不是 Word 文档 (zip archive is not a .docx)")
-    root = z.xml(_main_part(z))
+    main = _main_part(z)
+    root = z.xml(main)
     body = root.find(_w("body"))
     if body is None:
         raise UnreadableInput("Word 文档没有正文 (no document body)")
     walker = _Walker()
     walker.body(body)
-    return Document(tuple(walker.blocks), name=name, format="docx", title=_title(z))
+    blocks = walker.blocks
+    if not walker.tables:  # the report may be pasted in as pictures: read them by OCR
+        from .ocr.embedded import docx_pictures, images_to_blocks
+
+        pictures = docx_pictures(z, body, main)
+        if pictures:
+            blocks = blocks + images_to_blocks(pictures)
+    return Document(tuple(blocks), name=name, format="docx", title=_title(z))

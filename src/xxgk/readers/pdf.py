@@ -2,9 +2,11 @@
 
 For each page: the characters with their boxes (the text layer), and the ruling lines (path
 objects drawn as thin lines or thin filled rectangles, also inside form XObjects); layout
-analysis (:mod:`.pages`) turns them into paragraphs and tables.  A PDF without a text layer is
-a scan and needs OCR; encrypted and damaged files are refused with one line.  Page count,
-objects per page and characters per page are bounded, and so is the time spent.
+analysis (:mod:`.pages`) turns them into paragraphs and tables.  A page with (almost) no text
+layer but an image on it is a scan: it is rendered at the resolution of its images and read by
+OCR (:mod:`.ocr`), so a PDF may mix typed and scanned pages.  Encrypted and damaged files are
+refused with one line.  Page count, objects per page and characters per page are bounded, and
+so is the time spent (OCR on its own clock).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pypdfium2.raw as raw
 from .. import limits
 from ..document import Document
 from ..errors import UnreadableInput
+from .ocr import Clock, read_images
 from .pages import PageContent, Rule, pages_to_blocks
 
 #: a filled rectangle thinner than this (points) is a ruling line
@@ -26,6 +29,8 @@ THIN = 2.5
 MAX_FORM_DEPTH = 4
 #: fewer characters than this in the whole file: no text layer
 MIN_TEXT_CHARS = 20
+#: a page with images and fewer characters than this is a scan (a scanner may stamp a page number)
+MIN_PAGE_CHARS = 20
 
 _WHITESPACE = frozenset(" \t\r\n\x00\u00a0\u3000\ufffe\uffff")
 
@@ -108,6 +113,7 @@ class _Objects:
         self.tf = tf
         self.rules: list[Rule] = []
         self.images = 0
+        self.dpi = 0.0  # the finest resolution of the page's images
         self.count = 0
         self._f = [ctypes.c_float() for _ in range(4)]
         self._refs = [ctypes.byref(f) for f in self._f]
@@ -130,9 +136,24 @@ class _Objects:
                     self._path(obj, matrix)
                 elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                     self.images += 1
+                    self._image(obj, matrix)
                 elif kind == raw.FPDF_PAGEOBJ_FORM and len(stack) < MAX_FORM_DEPTH:
                     m = self._form_matrix(obj, matrix)
                     stack.append((obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, m))
+
+    def _image(self, obj, matrix) -> None:
+        """Note the resolution an image is shown at (its pixels per inch of the page)."""
+        f = self._f
+        w, h = ctypes.c_uint(), ctypes.c_uint()
+        if not raw.FPDFImageObj_GetImagePixelSize(obj, ctypes.byref(w), ctypes.byref(h)):
+            return
+        if not raw.FPDFPageObj_GetBounds(obj, *self._refs):
+            return
+        width = f[2].value - f[0].value
+        if matrix is not None:
+            width *= abs(matrix[0]) or 1.0
+        if width > 1:
+            self.dpi = max(self.dpi, w.value * 72.0 / width)
 
     def _form_matrix(self, obj, outer):
         if not raw.FPDFPageObj_GetMatrix(obj, self._matrix):
@@ -214,8 +235,9 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
             raise UnreadableInput(f"PDF 页数过多（{count} 页，上限 {limits.MAX_PDF_PAGES} 页）(too many pages)")
         pages: list[PageContent] = []
         images = 0
+        clock = Clock()
         for i in range(count):
-            if time.monotonic() - started > limits.MAX_PDF_SECONDS:
+            if time.monotonic() - started - clock.elapsed > limits.MAX_PDF_SECONDS:
                 raise UnreadableInput(f"PDF 处理超时（{limits.MAX_PDF_SECONDS:g} 秒）(gave up reading the PDF)")
             try:
                 page = pdf[i]
@@ -227,7 +249,14 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
                 objects.walk(page)
                 images += objects.images
                 glyphs = _glyphs(page, tf)
-                pages.append(PageContent(i + 1, tf.width, tf.height, glyphs, objects.rules))
+                if objects.images and len(glyphs) < MIN_PAGE_CHARS:
+                    image, scale = _render(page, tf, objects.dpi)
+                    with clock:
+                        scanned = read_images([(image, scale)], clock)[0]
+                    scanned.number = i + 1
+                    pages.append(scanned)
+                else:
+                    pages.append(PageContent(i + 1, tf.width, tf.height, glyphs, objects.rules))
             finally:
                 page.close()
         title = _title(pdf)
@@ -235,10 +264,26 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
         pdf.close()
     if sum(len(p.glyphs) for p in pages) < MIN_TEXT_CHARS:
         if images:
-            raise UnreadableInput("扫描件 PDF 需要 OCR，暂不支持 (scanned PDF without a text layer: OCR not available yet)")
+            raise UnreadableInput("扫描件 PDF 中未识别出文字 (scanned PDF: OCR found no text)")
         raise UnreadableInput("PDF 文件没有文字内容 (PDF without text)")
     blocks = pages_to_blocks(pages)
     return Document(tuple(blocks), name=name, format="pdf", title=title)
+
+
+def _render(page: pdfium.PdfPage, tf: _Transform, dpi: float):
+    """A scanned page as a grey image, at the resolution of its images (within the OCR bounds
+    and the pixel limit), and the points per pixel."""
+    dpi = min(max(dpi or 300.0, limits.OCR_MIN_DPI), limits.OCR_MAX_DPI)
+    fit = (limits.MAX_IMAGE_PIXELS / max(tf.width * tf.height, 1.0)) ** 0.5 * 72
+    dpi = min(dpi, fit)
+    if tf.width * dpi / 72 < 100 or tf.height * dpi / 72 < 100:
+        raise UnreadableInput("PDF 扫描页尺寸异常 (scanned page of an unusable size)")
+    bitmap = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False)
+    try:
+        image = bitmap.to_pil().convert("L")
+    finally:
+        bitmap.close()
+    return image, tf.width / image.width
 
 
 def _title(pdf: pdfium.PdfDocument) -> str | None:

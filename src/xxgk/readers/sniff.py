@@ -35,7 +35,8 @@ def _is_xxgk_workbook(zf) -> bool:
 
 def sniff(data: bytes) -> str:
     """Return "docx", "pdf", "xlsx" (an xxgk fill-in or data workbook), "doc" (an OLE2 container:
-    Word .doc or WPS .wps), "rtf" or "text" (text or HTML: see :func:`looks_like_html`).
+    Word .doc or WPS .wps), "rtf", "image" (PNG, JPEG, GIF, BMP, TIFF: a scan, read by OCR) or
+    "text" (text or HTML: see :func:`looks_like_html`).
 
     Raises :class:`UnreadableInput` with the reason for anything else.
     """
@@ -59,7 +60,7 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")):
-        raise UnreadableInput("暂不支持图片文件 (image files need OCR, not available yet)")
+        return "image"
     sample = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
         # UTF-16 without BOM is rare; NUL bytes otherwise mean binary data

@@ -1,5 +1,7 @@
 """The rule catalogue: importing this package registers every rule."""
 
-from . import cells, crossyear, deadline, fees, identities, labels, narrative, structure, template, units
+from . import cells, crossyear, deadline, fees, identities, labels, narrative, ocr, structure, template, units
 
-__all__ = ["cells", "crossyear", "deadline", "fees", "identities", "labels", "narrative", "structure", "template", "units"]
+__all__ = [
+    "cells", "crossyear", "deadline", "fees", "identities", "labels", "narrative", "ocr", "structure", "template", "units",
+]  # fmt: skip

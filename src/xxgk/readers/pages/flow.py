@@ -17,7 +17,7 @@ from collections import Counter
 
 from ...document import Block, Location, Paragraph
 from .aligned import aligned_tables
-from .grid import Fragment
+from .grid import Fragment, set_confidence
 from .joined import build_table, continues
 from .model import PageContent
 from .ruled import ruled_tables
@@ -114,6 +114,9 @@ def pages_to_blocks(pages: list[PageContent]) -> list[Block]:
     prev_page = 0
     for page, ruled, lines in found:
         frags, lines = aligned_tables(lines, page.number)
+        if page.areas is not None:
+            for f in ruled + frags:
+                set_confidence(f.cells, page.areas)
         items: list[tuple[float, int, object]] = [(f.y0, 0, f) for f in ruled + frags]
         items += [(line.y0, 1, line) for line in lines]
         items.sort(key=lambda it: (it[0], it[1]))

@@ -24,6 +24,7 @@ class GridCell:
     glyphs: list[Glyph] = field(default_factory=list)
     text: str = ""
     lines: list[Line] = field(default_factory=list)
+    confidence: float | None = None  # how sure the OCR reading of the text is (None: exact)
 
     def finish(self) -> None:
         self.lines = group_lines(self.glyphs)
@@ -45,6 +46,15 @@ class Fragment:
     @property
     def top(self) -> float:
         return self.y0
+
+
+def set_confidence(cells: list[GridCell], areas: list[tuple[float, float, float, float, float]]) -> None:
+    """Each cell's confidence: the lowest of the OCR areas whose centre lies in it (1.0 if none)."""
+    for c in cells:
+        inside = [
+            conf for x0, y0, x1, y1, conf in areas if c.x0 <= (x0 + x1) / 2 <= c.x1 and c.y0 <= (y0 + y1) / 2 <= c.y1
+        ]
+        c.confidence = min(inside, default=1.0)
 
 
 def cluster(values: list[float], tol: float) -> list[float]:

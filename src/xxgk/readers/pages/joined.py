@@ -151,6 +151,8 @@ def _join_boundary(above: Fragment, below: Fragment, spanning: set[int]) -> None
             id(t) in runs and (id(b) in spanning or id(t) in spanning or (_vertical(b) and _vertical(t)))
         ):
             b.text = join_lines([b.text, t.text])
+            if t.confidence is not None:
+                b.confidence = min(t.confidence, b.confidence if b.confidence is not None else 1.0)
             b.y1 = t.y1
             below.cells.remove(t)
 
@@ -198,5 +200,7 @@ def build_table(fragments: list[Fragment], index: int) -> Table:
             placed[(r0, c0)] = (c, r1 - r0, c1 - c0)
     rows: list[list[Cell]] = [[] for _ in range(max(len(ys) - 1, 0))]
     for (r, col), (c, rowspan, colspan) in sorted(placed.items()):
-        rows[r].append(Cell(c.text, Location(page=c.page, table=index, row=r, col=col), rowspan, colspan))
+        rows[r].append(
+            Cell(c.text, Location(page=c.page, table=index, row=r, col=col), rowspan, colspan, c.confidence)
+        )
     return Table(tuple(tuple(r) for r in rows), index=index, loc=Location(page=first.page, table=index))

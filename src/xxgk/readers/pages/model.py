@@ -34,3 +34,6 @@ class PageContent:
     height: float
     glyphs: list[Glyph] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    #: for a page read by OCR: areas of the page, (x0, y0, x1, y1, confidence), each with how
+    #: sure the reading of its text is; None for a page whose text was given (a text layer)
+    areas: list[tuple[float, float, float, float, float]] | None = None

@@ -28,13 +28,13 @@ MAX_SEGMENTS = 4000
 Segment = tuple[float, float, float]  # (position across, start along, end along)
 
 
-def _merge(segments: list[Segment]) -> list[Segment]:
-    """Collinear segments that overlap or nearly touch merged into one."""
+def merge_segments(segments: list[Segment], tol: float = TOL) -> list[Segment]:
+    """Collinear segments (closer than ``tol`` across) that overlap or nearly touch merged into one."""
     out: list[Segment] = []
     segments.sort()
     groups: list[list[Segment]] = []
     for s in segments:
-        if groups and s[0] - groups[-1][-1][0] <= TOL:
+        if groups and s[0] - groups[-1][-1][0] <= tol:
             groups[-1].append(s)
         else:
             groups.append([s])
@@ -43,7 +43,7 @@ def _merge(segments: list[Segment]) -> list[Segment]:
         spans = sorted((s[1], s[2]) for s in group)
         a, b = spans[0]
         for c, d in spans[1:]:
-            if c <= b + TOL:
+            if c <= b + tol:
                 b = max(b, d)
             else:
                 out.append((pos, a, b))
@@ -61,7 +61,7 @@ def _segments(rules: list[Rule]) -> tuple[list[Segment], list[Segment]]:
                 hs.append(((r.y0 + r.y1) / 2, r.x0, r.x1))
         elif r.y1 - r.y0 >= MIN_BAND:
             vs.append(((r.x0 + r.x1) / 2, r.y0, r.y1))
-    return _merge(hs[:MAX_SEGMENTS]), _merge(vs[:MAX_SEGMENTS])
+    return merge_segments(hs[:MAX_SEGMENTS]), merge_segments(vs[:MAX_SEGMENTS])
 
 
 class _Union:
@@ -193,10 +193,15 @@ def _nearest(edges: list[float], v: float) -> int:
     return i
 
 
+def find_grids(rules: list[Rule], page: int) -> list[RuledTable]:
+    """The grids the page's ruling lines draw (before any text is placed in them)."""
+    hs, vs = _segments(rules)
+    return [t for h, v in _components(hs, vs) if (t := RuledTable(h, v, page)).ok and len(t.cells) >= 2]
+
+
 def ruled_tables(rules: list[Rule], glyphs: list[Glyph], page: int) -> tuple[list[Fragment], list[Glyph]]:
     """The page's ruled tables, and the glyphs that are not in any of them."""
-    hs, vs = _segments(rules)
-    tables = [t for h, v in _components(hs, vs) if (t := RuledTable(h, v, page)).ok and len(t.cells) >= 2]
+    tables = find_grids(rules, page)
     if not tables:
         return [], glyphs
     # a glyph inside a table nested in a frame belongs to the inner table
