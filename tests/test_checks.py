@@ -200,7 +200,7 @@ def _with_confidence(report, values: dict[str, float]):
     """The report as if OCR had read the given cells with these confidences."""
     cells = dict(report.cells)
     for key, conf in values.items():
-        cells[key] = replace(cells[key], confidence=conf)
+        cells[key] = cells[key]._replace(confidence=conf)
     return replace(report, cells=cells)
 
 

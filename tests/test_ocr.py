@@ -173,7 +173,7 @@ def _with_confidence(report, values: dict[str, float]):
 
     cells = dict(report.cells)
     for key, conf in values.items():
-        cells[key] = replace(cells[key], confidence=conf)
+        cells[key] = cells[key]._replace(confidence=conf)
     return replace(report, cells=cells)
 
 
@@ -201,7 +201,7 @@ def test_low_confidence_cell_in_an_unbalanced_identity_is_reported():
     report = random_report(random.Random(3), TEMPLATES["gov2021"])
     key = "t3.new_received.natural_person"
     cells = dict(report.cells)
-    cells[key] = replace(cells[key], value=cells[key].value + 1, confidence=0.4)
+    cells[key] = cells[key]._replace(value=cells[key].value + 1, confidence=0.4)
     findings = _ocr_findings(replace(report, cells=cells))
     assert [f.cells for f in findings] == [(key,)]
 
