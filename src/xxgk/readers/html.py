@@ -264,6 +264,9 @@ def _lines(text: str) -> str:
     """Runs of whitespace made one space and lines trimmed, empty lines dropped."""
     if "\n" not in text:
         return _WS.sub(" ", text).strip()
+    stripped = text.strip()
+    if "\n" not in stripped:  # one line between the breaks that mark a <p>
+        return _WS.sub(" ", stripped).strip()
     return "\n".join([x for line in _WS_IN_LINE.sub(" ", text).split("\n") if (x := line.strip())])
 
 
