@@ -4,6 +4,7 @@ loopback port, a headless Chromium (Debian's, driven by Playwright), screenshots
 from __future__ import annotations
 
 import os
+import signal
 import shutil
 import socket
 import subprocess
@@ -55,7 +56,7 @@ def running_server(db_url: str, log: Path):
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "xxgk.cli", "serve", "--db", db_url, "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env=env,
+            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
@@ -76,6 +77,25 @@ def running_server(db_url: str, log: Path):
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
+            # stopping the server stops its upload workers too: nothing of its session is left
+            left = _session_alive(proc.pid)
+            if left:
+                os.killpg(proc.pid, signal.SIGKILL)
+            assert not left, "xxgk serve left processes behind after it stopped"
+
+
+def _session_alive(pgid: int, wait: float = 5.0) -> bool:
+    """Whether a process of group ``pgid`` is still there after ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.1)
 
 
 @contextmanager

@@ -77,7 +77,8 @@ class Workers:
     def close(self) -> None:
         with self._lock:
             if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                # waiting: without it the server can exit before its workers do, leaving them behind
+                self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
 
 
