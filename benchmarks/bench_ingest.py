@@ -43,15 +43,13 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
 import psutil
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
+from bench_store import PgDatabase  # (this folder is on the path when a script runs)
 from xxgk.templates import TEMPLATES
 from xxgk.testing import WRITERS, random_report
 from xxgk.testing.docxfill import DocxLayout
@@ -150,29 +148,6 @@ def run(cmd: list[str]) -> tuple[float, int, float, int]:
     if proc.returncode:
         print(err[-2000:], file=sys.stderr)
     return wall, peak, cpu, proc.returncode
-
-
-class PgDatabase:
-    def __init__(self, base: str):
-        self.admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        self.name = f"xxgk_bench_{uuid.uuid4().hex[:8]}"
-        self.url = make_url(base).set(database=self.name).render_as_string(hide_password=False)
-
-    def __enter__(self) -> str:
-        with self.admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{self.name}"'))
-        return self.url
-
-    def __exit__(self, *exc) -> None:
-        for attempt in range(5):
-            try:
-                with self.admin.connect() as c:
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-                break
-            except DBAPIError as err:  # the server busy with another client's database: try again
-                print(f"  could not drop {self.name} yet: {str(err.orig).strip().splitlines()[0]}", file=sys.stderr)
-                time.sleep(2 + attempt)
-        self.admin.dispose()
 
 
 def measure(url: str) -> tuple[int, int]:

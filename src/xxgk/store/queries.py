@@ -53,7 +53,7 @@ def _frame(rows: Iterable[dict[str, Any]], columns: Sequence[str], sort: Sequenc
     return df
 
 
-def _latest() -> Select:
+def latest_report_ids() -> Select:
     """Ids of the latest version of every series."""
     newest = (
         select(s.reports.c.series, func.max(s.reports.c.version).label("version"))
@@ -77,7 +77,7 @@ def _current_reports(conn: Connection):
             a.c.level,
         )
         .outerjoin(a, s.reports.c.agency_id == a.c.id)
-        .where(s.reports.c.status == s.STATUS_OK, s.reports.c.id.in_(_latest()))
+        .where(s.reports.c.status == s.STATUS_OK, s.reports.c.id.in_(latest_report_ids()))
     ).all()
 
 
@@ -104,7 +104,7 @@ def reports(db: Engine | str | None = None) -> pd.DataFrame:
         .subquery()
     )
     with engine.connect() as conn:
-        latest = set(conn.execute(_latest()).scalars())
+        latest = set(conn.execute(latest_report_ids()).scalars())
         rows = conn.execute(
             select(
                 s.reports,
@@ -150,7 +150,7 @@ def cells(db: Engine | str | None = None) -> pd.DataFrame:
     with engine.connect() as conn:
         current = {r.id: r for r in _current_reports(conn)}
         result = conn.execution_options(yield_per=20_000).execute(
-            select(s.cells).where(s.cells.c.report_id.in_(_latest()))
+            select(s.cells).where(s.cells.c.report_id.in_(latest_report_ids()))
         )
         for c in result:
             r = current.get(c.report_id)
@@ -185,7 +185,7 @@ def findings(db: Engine | str | None = None, rule: str | None = None) -> pd.Data
     out = []
     with engine.connect() as conn:
         current = {r.id: r for r in _current_reports(conn)}
-        for f in conn.execute(select(s.findings).where(s.findings.c.report_id.in_(_latest()))):
+        for f in conn.execute(select(s.findings).where(s.findings.c.report_id.in_(latest_report_ids()))):
             r = current.get(f.report_id)
             if r is None or (rule and not fnmatch.fnmatchcase(f.rule, rule)):
                 continue
@@ -250,7 +250,7 @@ def _sums(engine: Engine, by: Sequence[str]):
             entry = groups.setdefault(key, [0, defaultdict(lambda: [Decimal(0), 0, 0])])
             entry[0] += 1
         result = conn.execution_options(yield_per=20_000).execute(
-            select(s.cells.c.report_id, s.cells.c.key, s.cells.c.value).where(s.cells.c.report_id.in_(_latest()))
+            select(s.cells.c.report_id, s.cells.c.key, s.cells.c.value).where(s.cells.c.report_id.in_(latest_report_ids()))
         )
         for report_id, key, value in result:
             group = group_of.get(report_id)

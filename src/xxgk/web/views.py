@@ -14,13 +14,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 
 from .. import limits
 from ..document import Paragraph, Table
 from ..report.model import Report
 from ..store import schema as s
+from ..store.queries import latest_report_ids
 from ..store.records import load_report
 from .accounts import User
 
@@ -35,17 +36,6 @@ def status_of(row: Any) -> str:
     if row.warnings:
         return "warnings"
     return "clean"
-
-
-def _latest_ids():
-    newest = (
-        select(s.reports.c.series, func.max(s.reports.c.version).label("version"))
-        .group_by(s.reports.c.series)
-        .subquery()
-    )
-    return select(s.reports.c.id).join(
-        newest, and_(s.reports.c.series == newest.c.series, s.reports.c.version == newest.c.version)
-    )
 
 
 def _listing(ids=None):
@@ -122,7 +112,7 @@ def visible_reports(
 ) -> list[ReportRow]:
     """The latest version of every report the user may see, by agency and year."""
     with engine.connect() as conn:
-        rows = conn.execute(_listing(_latest_ids()).where(s.reports.c.status == s.STATUS_OK)).all()
+        rows = conn.execute(_listing(latest_report_ids()).where(s.reports.c.status == s.STATUS_OK)).all()
     out = [_row(r) for r in rows if user.may_see(r.agency_normalized, r.region)]
     if agency:
         out = [r for r in out if r.agency and agency in r.agency]
