@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -211,15 +212,15 @@ def _assign_rows(
     for t in spec.tables:
         if t.key in out:
             continue
-        section = next((f for f in sections if f.spec.key == t.section), None)
-        if section is not None:
-            nxt = min((f.block for f in sections if f.block > section.block), default=len(doc.blocks))
-            span = range(section.block + 1, nxt)
+        found = next((f for f in sections if f.spec.key == t.section), None)
+        if found is not None:
+            nxt = min((f.block for f in sections if f.block > found.block), default=len(doc.blocks))
+            span = range(found.block + 1, nxt)
         elif not sections:
             span = range(len(doc.blocks))
         else:
             continue
-        rows = [r for i in span if isinstance(doc.blocks[i], Paragraph) and (r := paragraph_row(doc.blocks[i]))]
+        rows = [r for i in span if isinstance(b := doc.blocks[i], Paragraph) and (r := paragraph_row(b))]
         if rows and _rows_look_like(rows, t):
             out[t.key] = rows
     return out
@@ -241,7 +242,7 @@ def _resolve_pending(spec: TemplateSpec, cells: dict[str, CellValue], pending: l
         total *= len(p.candidates)
     keys = {k for p in pending for k in p.keys}
     relevant = [(i.lhs, i.rhs) for i in spec.identities if keys.intersection(i.keys)]
-    trial = {k: c.value for k, c in cells.items()}
+    trial: dict[str, Any] = {k: c.value for k, c in cells.items()}  # int | Decimal | None
     solutions = []
     if total <= MAX_COMBINATIONS:
         for combo in itertools.product(*(p.candidates for p in pending)):

@@ -89,9 +89,9 @@ def find_title(doc: Document, before_block: int | None) -> tuple[str | None, int
                 undated = undated or (text, i)
     if best:
         return best
-    for text in [doc.title] + [v for k, v in doc.meta if k.lower() == "articletitle"]:
-        if text and _TITLE_WORDS.search(simplify(text)) and _year_in(simplify(text)):
-            return simplify(text), None
+    for meta_title in [doc.title] + [v for k, v in doc.meta if k.lower() == "articletitle"]:
+        if meta_title and _TITLE_WORDS.search(simplify(meta_title)) and _year_in(simplify(meta_title)):
+            return simplify(meta_title), None
     return undated or (None, None)
 
 

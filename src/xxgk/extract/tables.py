@@ -9,10 +9,12 @@ reader could not read with certainty is null with a :class:`ParseWarning`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from ..document import Location
 from ..labels.normalize import core, describe_deviation, same_text, similarity
 from ..memo import CACHE_SIZE, MAX_TEXT
 from ..report.model import CellStatus, CellValue, Deviation, ParseWarning
@@ -33,7 +35,7 @@ class PendingSplit:
     tokens: list[Token]
     candidates: list[tuple[int | None, ...]]
     label: str
-    loc: object
+    loc: Location | None
 
 
 @dataclass
@@ -49,7 +51,7 @@ def _labels(spec: RowSpec | ColumnSpec) -> tuple[str, ...]:
     return (spec.label,) + spec.variants
 
 
-def _row_scorer(row: Row):
+def _row_scorer(row: Row) -> Callable[[tuple[str, ...]], float]:
     """``score(labels)``: how well ``row``'s label matches a template row with these labels."""
     label = row.label
     joined = row.joined_label if len(row.labels) > 1 else None
@@ -171,17 +173,18 @@ class TableReader:
             exact = self.exact.get(core(row.label))
             if exact is not None:  # the one slot that scores 100: no need to score the others
                 best = ((100.0, 0), exact)
-            row_score = _row_scorer(row) if exact is None else None
-            for s, (_, rspec) in enumerate(self.slots if exact is None else ()):
-                if not rspec.label:
-                    continue
-                score = row_score(_labels(rspec))
-                if score < ROW_MATCH:
-                    continue
-                # among equal scores prefer the slot nearest after the last match
-                proximity = -(s - pointer) if s >= pointer else -(1000 + pointer - s)
-                if best is None or (score, proximity) > best[0]:
-                    best = ((score, proximity), s)
+            else:
+                row_score = _row_scorer(row)
+                for s, (_, rspec) in enumerate(self.slots):
+                    if not rspec.label:
+                        continue
+                    score = row_score(_labels(rspec))
+                    if score < ROW_MATCH:
+                        continue
+                    # among equal scores prefer the slot nearest after the last match
+                    proximity = -(s - pointer) if s >= pointer else -(1000 + pointer - s)
+                    if best is None or (score, proximity) > best[0]:
+                        best = ((score, proximity), s)
             if best is None:
                 continue
             s = best[1]

@@ -24,7 +24,7 @@ from lxml import etree
 from .. import limits
 from ..document import Cell, Document, Location, Paragraph, Table
 from ..errors import UnreadableInput
-from .layout import LAYOUT_CELL_TEXT, is_layout_table
+from .layout import LAYOUT_CELL_TEXT
 
 _SKIP = {
     "script", "style", "noscript", "head", "template", "iframe", "object", "embed", "svg",
@@ -39,10 +39,10 @@ _BLOCK = {
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u200b\ufeff]+")
-_WS_IN_LINE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+")  # _WS but the line break
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# characters XML text may not hold (lxml refuses them when the tree is edited): read as spaces
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# characters XML text may not hold (lxml refuses them when the tree is edited), and the
+# noncharacters U+FDD0..U+FDEF that mark rows and cells in _table_texts: read as spaces
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufdd0-\ufdef\ufffe\uffff]")
 _CHUNK = 1 << 16
 _META_NAMES = {"articletitle", "pubdate", "contentsource", "sitename", "columnname", "author", "description"}
 
@@ -117,12 +117,14 @@ class _Walker:
             return None
         if tag == "table":
             self.flush()
-            rows = [_cells_of(tr) for tr in _rows_of(el)]
+            trs = _rows_of(el)
+            rows = [_cells_of(tr) for tr in trs]
             if sum(map(len, rows)) > limits.MAX_TABLE_CELLS:
                 raise UnreadableInput("表格过大，超出处理上限 (table too large)")
-            nested = next(el.iterdescendants("table"), None) is not None
-            texts = None if nested else [[_cell_text(td) for td in tr] for tr in rows]
-            if nested or is_layout_table((False, len(t)) for tr in texts for t in tr):
+            if next(el.iterdescendants("table"), None) is not None:
+                return self.layout_table(el, rows)
+            texts = _table_texts(el, trs, rows)
+            if texts is None:
                 return self.layout_table(el, rows)
             self.table(el, rows, texts)
             self.add_text(el.tail, el.sourceline)
@@ -155,7 +157,7 @@ class _Walker:
         self.add_text(el.tail, el.sourceline)
 
     def table(self, el: etree._Element, tds: list[list[etree._Element]], texts: list[list[str]]) -> None:
-        """A data table; ``texts`` are its cells' raw texts (:func:`_cell_text`)."""
+        """A data table; ``texts`` are its cells' texts (:func:`_table_texts`)."""
         index = self.tables
         self.tables += 1
         rows: list[tuple[Cell, ...]] = []
@@ -164,18 +166,15 @@ class _Walker:
             cells = []
             for c, (td, text) in enumerate(zip(tr, trow)):
                 rowspan = td.get("rowspan")
+                rowspan = 1 if rowspan is None else _span(rowspan)
                 colspan = td.get("colspan")
-                cell = Cell(
-                    _lines(text),
-                    Location(line=td.sourceline, table=index, row=r, col=c),
-                    rowspan=1 if rowspan is None else _span(rowspan),
-                    colspan=1 if colspan is None else _span(colspan),
-                )
-                area += cell.rowspan * cell.colspan
-                if area > limits.MAX_TABLE_CELLS:
-                    raise UnreadableInput("表格过大，超出处理上限 (table too large)")
-                cells.append(cell)
+                colspan = 1 if colspan is None else _span(colspan)
+                area += rowspan * colspan
+                cells.append(Cell(text, Location(td.sourceline, None, index, r, c), rowspan, colspan))
             rows.append(tuple(cells))
+        # the cell count is bounded already (MAX_TABLE_CELLS): the area is only arithmetic till here
+        if area > limits.MAX_TABLE_CELLS:
+            raise UnreadableInput("表格过大，超出处理上限 (table too large)")
         self.cells += area
         if self.cells > limits.MAX_CELLS:
             raise UnreadableInput("网页中的表格过多，超出处理上限 (too many table cells)")
@@ -255,19 +254,53 @@ def _remove_keeping_tail(el: etree._Element) -> None:
     parent.remove(el)
 
 
+# Unicode noncharacters, never in a page's text (read_html turns them into spaces, see _NOT_XML)
+_ROW_MARK = "\ufdd0"
+_CELL_MARK = "\ufdd1"
+# A cell's text is its text nodes joined, with each run of whitespace within a line made one
+# space (zero-width spaces and BOMs count as whitespace), lines trimmed, empty lines dropped and
+# the ends trimmed.  The patterns start with a character class or a literal, which the regex
+# engine scans for quickly, and never backtrack.
+_SPACES = re.compile("[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+_BREAKS = re.compile(r"\n\s+")
+
+
+def _lines(text: str) -> str:
+    """A cell's raw text (its text nodes joined) as the cell's text: see the steps above."""
+    return _BREAKS.sub("\n", _SPACES.sub(" ", text).replace(" \n", "\n")).strip()
+
+
 def _cell_text(td: etree._Element) -> str:
     """A cell's raw text: its text nodes joined (line breaks already marked by :func:`_prepare`)."""
     return "".join(td.itertext()) if len(td) else td.text or ""
 
 
-def _lines(text: str) -> str:
-    """Runs of whitespace made one space and lines trimmed, empty lines dropped."""
-    if "\n" not in text:
-        return _WS.sub(" ", text).strip()
-    stripped = text.strip()
-    if "\n" not in stripped:  # one line between the breaks that mark a <p>
-        return _WS.sub(" ", stripped).strip()
-    return "\n".join([x for line in _WS_IN_LINE.sub(" ", text).split("\n") if (x := line.strip())])
+def _table_texts(table: etree._Element, trs: list[etree._Element], rows: list[list[etree._Element]]) -> list[list[str]] | None:
+    """The texts of a table's cells (``rows``, in rows ``trs``), or None for a layout table.
+
+    A table is a layout table when a cell's raw text is longer than a data cell's ever is
+    (:data:`~xxgk.readers.layout.LAYOUT_CELL_TEXT`).  The whole table is serialised as text in
+    one go: each row is marked to start where its first cell does (in the row's ``text``) and
+    each cell to end where it does (in its ``tail``), places no reading uses, and the marked
+    text is made cell text (:func:`_lines`) and split.  A row holding anything but cells is
+    read cell by cell instead, as its other children would spill into the serialised text.
+    """
+    if any(len(tr) != len(tds) for tr, tds in zip(trs, rows)):
+        raws = [[_cell_text(td) for td in tds] for tds in rows]
+        rows = [[_lines(raw) for raw in row] for row in raws]
+        if any(len(cell) > LAYOUT_CELL_TEXT for row in rows for cell in row):
+            return None
+        return rows
+    for tr, tds in zip(trs, rows):
+        tr.text = _ROW_MARK
+        for td in tds:
+            td.tail = _CELL_MARK
+    raw = etree.tostring(table, method="text", encoding=str, with_tail=False)
+    text = _BREAKS.sub("\n", _SPACES.sub(" ", raw).replace(" \n", "\n"))
+    rows = [list(map(str.strip, piece.split(_CELL_MARK)[:-1])) for piece in text.split(_ROW_MARK)[1:]]
+    if len(text) > LAYOUT_CELL_TEXT and any(len(cell) > LAYOUT_CELL_TEXT for row in rows for cell in row):
+        return None
+    return rows
 
 
 #: pages up to this size are parsed whole and their elements counted after

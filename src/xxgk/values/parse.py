@@ -67,7 +67,7 @@ def looks_numeric(raw: str) -> bool:
     """True when a cell holds a value (a number with optional unit and note), not a label."""
     text = clean(raw)
     m = _NUMBER.match(text)
-    return bool(m) and bool(_NOTE_OK.match(m.group("rest")))
+    return m is not None and _NOTE_OK.match(m.group("rest")) is not None
 
 
 @memo_text

@@ -1,0 +1,67 @@
+"""An HTML table's cell texts are read in one serialisation of the table; they must be exactly
+what reading each cell on its own gives (its text nodes joined, whitespace folded per line)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from xxgk.readers import html as html_reader
+from xxgk.readers import read_html
+
+# bits of cell content as CMSs and Word produce them, whitespace of every kind included
+_BITS = st.sampled_from(
+    [
+        "1", "23", "规章", "自然人", " ", "  ", "\n", "\t", "\r\n", "&nbsp;", "\u3000", "\u200b", "\ufeff", "\u2003",
+        "\u2028", "\x85", "<br>", "<br/>", "<p>", "</p>", "<span>", "</span>", "<o:p></o:p>", "<b>", "</b>",
+        "<div>", "</div>", "<p class=MsoNormal><span lang=EN-US>", "</span></p>", "&lt;", "&amp;", "—", "/",
+    ]
+)  # fmt: skip
+_CELL = st.lists(st.one_of(_BITS, st.text(alphabet="0123456789 万元件", max_size=4)), max_size=12).map("".join)
+_ROW = st.lists(_CELL, min_size=0, max_size=6)
+
+
+def _page(rows: list[list[str]], pretty: bool) -> str:
+    sep = "\n    " if pretty else ""
+    body = "".join(f"{sep}<tr>" + "".join(f"{sep}  <td>{c}</td>" for c in row) + f"{sep}</tr>" for row in rows)
+    return f"<html><body><table><tbody>{body}</tbody></table></body></html>"
+
+
+def _cell_by_cell(page: str) -> list[list[str]]:
+    root = etree.fromstring(page.encode(), etree.HTMLParser(encoding="utf-8"))
+    html_reader._prepare(root, page)
+    table = next(root.iter("table"))
+    return [
+        [html_reader._lines(html_reader._cell_text(td)) for td in html_reader._cells_of(tr)]
+        for tr in html_reader._rows_of(table)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ROW, min_size=1, max_size=6), st.booleans())
+def test_table_cells_read_in_one_pass_equal_cell_by_cell(rows, pretty):
+    page = _page(rows, pretty)
+    doc = read_html(page)
+    want = _cell_by_cell(page)
+    if any(len(t) > html_reader.LAYOUT_CELL_TEXT for row in want for t in row):
+        return  # a layout table: no data table to compare
+    got = [[c.text for c in row] for row in doc.tables[0].rows] if doc.tables else []
+    assert got == want
+
+
+def test_cell_text_folds_whitespace_per_line():
+    page = "<table><tr><td>\n  <p> 第二\u3000\u3000十条 </p>\n<p>&nbsp;</p><p>（一）\u200b项 </p>\n</td><td> 1\u20032 </td></tr></table>"
+    cells = read_html(page).tables[0].rows[0]
+    assert [c.text for c in cells] == ["第二 十条\n（一） 项", "1 2"]
+
+
+def test_text_in_a_row_outside_its_cells_is_not_read_into_a_cell():
+    page = "<table><tr><td>规章</td><td>5</td></tr><tr><span>广告</span><td>规范性文件</td><td>7</td></tr></table>"
+    rows = read_html(page).tables[0].rows
+    assert [[c.text for c in row] for row in rows] == [["规章", "5"], ["规范性文件", "7"]]
+
+
+def test_noncharacters_in_a_page_do_not_split_cells():
+    page = "<table><tr><td>规\ufdd0章\ufdd1</td><td>5</td></tr></table>"
+    assert [c.text for c in read_html(page).tables[0].rows[0]] == ["规 章", "5"]
