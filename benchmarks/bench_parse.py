@@ -205,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} {platform.machine()}")
     load = " / load average %.2f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
     print(f"CPU: {cpu_model()}; {pinned}; single process{load}")
+    compiled = sum(xxgk.compiled.status().values())
+    print(f"parsing modules compiled with mypyc: {compiled} of {len(xxgk.compiled.MODULES)}")
 
     inputs: dict[str, list[Case]] = {}
     for fmt in args.formats:

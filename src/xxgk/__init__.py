@@ -7,9 +7,13 @@
 
 from __future__ import annotations
 
-from .api import parse, parse_document
-from .errors import NotAReport, UnreadableInput, UnsupportedTemplate, XxgkError
-from .report import CellStatus, CellValue, Report
+from . import compiled
+
+compiled.choose()  # the parsing modules compiled to C, unless stale or XXGK_PURE_PYTHON=1
+
+from .api import parse, parse_document  # noqa: E402
+from .errors import NotAReport, UnreadableInput, UnsupportedTemplate, XxgkError  # noqa: E402
+from .report import CellStatus, CellValue, Report  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -1,3 +1,3 @@
-from .model import Block, Cell, Document, Location, Paragraph, Table
+from .model import Block, Cell, Document, Location, Paragraph, Table, new_tuple
 
-__all__ = ["Block", "Cell", "Document", "Location", "Paragraph", "Table"]
+__all__ = ["Block", "Cell", "Document", "Location", "Paragraph", "Table", "new_tuple"]

@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
+#: ``new_tuple(Cell, (text, loc, rowspan, colspan, confidence))`` builds a named tuple from all its
+#: fields without the Python-level ``__new__`` that named tuple classes have.  Readers and the
+#: extractor build one or two per cell, and that call costs more than the tuple itself.
+new_tuple = tuple.__new__
+
+
 class Location(NamedTuple):
     """Where a piece of text was read: line (text, HTML), page (PDF), table/row/column (grids).
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..document import Cell, Location, Paragraph
+from ..document import Cell, Location, Paragraph, new_tuple
 from ..memo import memo_text
 from ..values.parse import clean, is_blank, looks_numeric
 
@@ -75,7 +75,7 @@ def split_row(cells: tuple[Cell, ...]) -> Row:
         if text and not text.isdigit() and not is_value_text(text):  # (a number or empty: a value)
             last_label = i
     labels = tuple(c for c in cells[: last_label + 1] if not is_blank(c.text))
-    values = tuple(Token(c.text, c.loc, c.confidence) for c in cells[last_label + 1 :])
+    values = tuple([new_tuple(Token, (c.text, c.loc, c.confidence)) for c in cells[last_label + 1 :]])
     loc = cells[0].loc if cells else Location()
     if labels and not values:
         # "行政许可 0 0 0" or "行政规范性文件1215300" in one cell

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from ..document import Location
+from ..document import Location, new_tuple
 from ..labels.normalize import core, describe_deviation, same_text, similarity
 from ..memo import CACHE_SIZE, MAX_TEXT
 from ..report.model import CellStatus, CellValue, Deviation, ParseWarning
@@ -358,14 +358,14 @@ class TableReader:
         raw = tok.raw
         if raw.isascii() and raw.isdigit():  # a plain number, as most cells are
             number = Decimal(raw) if col.kind is CellKind.MONEY else int(raw)
-            return CellValue(key, number, CellStatus.READ, raw, None, tok.loc, tok.confidence)
+            return new_tuple(CellValue, (key, number, CellStatus.READ, raw, None, tok.loc, tok.confidence))
         parsed = parse_value(raw, col.kind, col.unit)
         if parsed.value is None:
             if parsed.problem:
                 result.warnings.append(ParseWarning("cell.unreadable", f"{key}：{parsed.problem}", key=key, loc=tok.loc))
-                return CellValue(key, None, CellStatus.UNREADABLE, tok.raw, parsed.note, tok.loc, tok.confidence)
-            return CellValue(key, None, CellStatus.BLANK, tok.raw, None, tok.loc, tok.confidence)
-        return CellValue(key, parsed.value, CellStatus.READ, tok.raw, parsed.note, tok.loc, tok.confidence)
+                return new_tuple(CellValue, (key, None, CellStatus.UNREADABLE, tok.raw, parsed.note, tok.loc, tok.confidence))
+            return new_tuple(CellValue, (key, None, CellStatus.BLANK, tok.raw, None, tok.loc, tok.confidence))
+        return new_tuple(CellValue, (key, parsed.value, CellStatus.READ, tok.raw, parsed.note, tok.loc, tok.confidence))
 
     def _split(
         self, row: Row, block: BlockSpec, rspec: RowSpec, keys: list[str], tokens: list[Token], result: TableResult

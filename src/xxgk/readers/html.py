@@ -22,7 +22,7 @@ from functools import lru_cache
 from lxml import etree
 
 from .. import limits
-from ..document import Cell, Document, Location, Paragraph, Table
+from ..document import Cell, Document, Location, Paragraph, Table, new_tuple
 from ..errors import UnreadableInput
 from .layout import LAYOUT_CELL_TEXT
 
@@ -170,7 +170,7 @@ class _Walker:
                 colspan = td.get("colspan")
                 colspan = 1 if colspan is None else _span(colspan)
                 area += rowspan * colspan
-                cells.append(Cell(text, Location(td.sourceline, None, index, r, c), rowspan, colspan))
+                cells.append(new_tuple(Cell, (text, new_tuple(Location, (td.sourceline, None, index, r, c)), rowspan, colspan, None)))
             rows.append(tuple(cells))
         # the cell count is bounded already (MAX_TABLE_CELLS): the area is only arithmetic till here
         if area > limits.MAX_TABLE_CELLS:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .. import limits
-from ..document import Cell, Document, Location, Paragraph, Table
+from ..document import Cell, Document, Location, Paragraph, Table, new_tuple
 from ..errors import UnreadableInput
 
 _DEBRIS = re.compile(r"\[bookmark:[^\]\n]*\]")  # within one line
@@ -132,7 +132,7 @@ def _cell_per_line(lines: list[str], start: int, end: int, index: int) -> list[l
             if count > limits.MAX_TABLE_CELLS:
                 raise _too_large()
             text = line.lstrip("\t").strip()
-            row.append(Cell(text, Location(k + 1, None, index, len(rows), len(row))))
+            row.append(new_tuple(Cell, (text, new_tuple(Location, (k + 1, None, index, len(rows), len(row))), 1, 1, None)))
         elif line.strip() == "":
             if row:
                 close()
@@ -164,7 +164,7 @@ def _row_per_line(lines: list[str], start: int, end: int, index: int) -> list[li
             close()
             parts = line.split("\t")
             r = len(rows)
-            rows.append([Cell(p.strip(), Location(k + 1, None, index, r, c)) for c, p in enumerate(parts)])
+            rows.append([new_tuple(Cell, (p.strip(), new_tuple(Location, (k + 1, None, index, r, c)), 1, 1, None)) for c, p in enumerate(parts)])
         elif line.strip() and rows:
             more.append(line.strip())
     close()
