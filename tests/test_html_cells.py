@@ -30,7 +30,7 @@ def _page(rows: list[list[str]], pretty: bool) -> str:
 
 def _cell_by_cell(page: str) -> list[list[str]]:
     root = etree.fromstring(page.encode(), etree.HTMLParser(encoding="utf-8"))
-    html_reader._prepare(root, page)
+    html_reader._prepare(root, page.encode())
     table = next(root.iter("table"))
     return [
         [html_reader._lines(html_reader._cell_text(td)) for td in html_reader._cells_of(tr)]
@@ -63,5 +63,14 @@ def test_text_in_a_row_outside_its_cells_is_not_read_into_a_cell():
 
 
 def test_noncharacters_in_a_page_do_not_split_cells():
-    page = "<table><tr><td>规\ufdd0章\ufdd1</td><td>5</td></tr></table>"
-    assert [c.text for c in read_html(page).tables[0].rows[0]] == ["规 章", "5"]
+    page = "<table><tr><td>规\ufdd0章\ufdd1</td><td>5\x01</td><td>\ufffe件\x1f</td></tr></table>"
+    assert [c.text for c in read_html(page).tables[0].rows[0]] == ["规 章", "5", "件"]
+
+
+def test_hidden_elements_are_not_read_however_the_style_is_written():
+    page = (
+        '<html><body><p style="DISPLAY :\u3000None">隐藏一</p><div style="color:red;Visibility: HIDDEN">隐藏二</div>'
+        '<p style="display:block">看得见</p><p>display: none 只是文字</p></body></html>'
+    )
+    texts = [p.text for p in read_html(page).paragraphs]
+    assert texts == ["看得见", "display: none 只是文字"]

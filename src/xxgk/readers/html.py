@@ -41,8 +41,18 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u200b\ufeff]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # characters XML text may not hold (lxml refuses them when the tree is edited), and the
-# noncharacters U+FDD0..U+FDEF that mark rows and cells in _table_texts: read as spaces
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufdd0-\ufdef\ufffe\uffff]")
+# noncharacters U+FDD0..U+FDEF that mark rows and cells in _table_texts: read as spaces.  Matched
+# in the page's UTF-8, where a byte below 0x20 is always a character of its own and 0xEF always
+# starts one, so a match is always whole characters.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]")
+_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # one character class: scanned fast
+
+
+def _xml_safe(data: bytes) -> bytes:
+    """``data`` with what :data:`_NOT_XML` matches made spaces (looked for quickly first)."""
+    if _CONTROLS.search(data) is None and not any(seq in data for seq in (b"\xef\xb7", b"\xef\xbf\xbe", b"\xef\xbf\xbf")):
+        return data
+    return _NOT_XML.sub(b" ", data)
 _CHUNK = 1 << 16
 _META_NAMES = {"articletitle", "pubdate", "contentsource", "sitename", "columnname", "author", "description"}
 
@@ -170,7 +180,8 @@ class _Walker:
                 colspan = td.get("colspan")
                 colspan = 1 if colspan is None else _span(colspan)
                 area += rowspan * colspan
-                cells.append(new_tuple(Cell, (text, new_tuple(Location, (td.sourceline, None, index, r, c)), rowspan, colspan, None)))
+                loc = new_tuple(Location, (td.sourceline, None, index, r, c))
+                cells.append(new_tuple(Cell, (text, loc, rowspan, colspan, None)))
             rows.append(tuple(cells))
         # the cell count is bounded already (MAX_TABLE_CELLS): the area is only arithmetic till here
         if area > limits.MAX_TABLE_CELLS:
@@ -211,7 +222,7 @@ _CELL_BREAKS = ("br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6")
 _styled = etree.XPath("//*[@style]")
 
 
-def _prepare(root: etree._Element, text: str) -> None:
+def _prepare(root: etree._Element, data: bytes) -> None:
     """Make the tree say only what a reader sees, once for the whole page.
 
     Hidden elements (``display:none``, ``visibility:hidden``) and elements that hold no reading
@@ -220,7 +231,7 @@ def _prepare(root: etree._Element, text: str) -> None:
     text nodes.  Paragraph text is unchanged by the marks: the walker folds whitespace there.
     """
     drop = list(root.iter(*_SKIP))
-    if _may_hide(text):
+    if _may_hide(data):
         drop.extend(el for el in _styled(root) if _HIDDEN.search(el.get("style")))
     for el in drop:
         _remove_keeping_tail(el)
@@ -229,9 +240,14 @@ def _prepare(root: etree._Element, text: str) -> None:
         el.tail = "\n" + el.tail if el.tail else "\n"
 
 
-def _may_hide(text: str) -> bool:
-    """Whether the page's source says ``display:none`` or ``visibility:hidden`` anywhere."""
-    lowered = text.lower()
+def _may_hide(data: bytes) -> bool:
+    """Whether the page's source (UTF-8) says ``display:none`` or ``visibility:hidden`` anywhere."""
+    # most pages never say either word; lowering the bytes (ASCII only) finds every place where
+    # the lowered text does (a non-ASCII character never lowers into one of these words)
+    ascii_lowered = data.lower()
+    if b"display" not in ascii_lowered and b"visibility" not in ascii_lowered:
+        return False
+    lowered = data.decode("utf-8", errors="replace").lower()
     for word in ("display", "visibility"):
         at = lowered.find(word)
         while at >= 0:
@@ -308,7 +324,7 @@ _SMALL_PAGE = 1 << 20
 _count_elements = etree.XPath("count(//*)")
 
 
-def _parse(text: str) -> etree._Element:
+def _parse(data: bytes) -> etree._Element:
     """Parse the page, keeping the tree bounded.
 
     A page of at most :data:`_SMALL_PAGE` bytes (every ordinary report) is parsed in one go and
@@ -316,7 +332,6 @@ def _parse(text: str) -> etree._Element:
     they are built, so a page of millions of tiny elements stops early.
     """
     options = dict(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False)
-    data = text.encode("utf-8", errors="replace")
     if len(data) <= _SMALL_PAGE:
         try:
             root = etree.fromstring(data, etree.HTMLParser(encoding="utf-8", **options))
@@ -347,8 +362,8 @@ def _parse(text: str) -> etree._Element:
 
 
 def read_html(text: str, name: str | None = None) -> Document:
-    text = _NOT_XML.sub(" ", _XML_DECL.sub("", text, count=1))
-    root = _parse(text)
+    data = _xml_safe(_XML_DECL.sub("", text, count=1).encode("utf-8", errors="replace"))
+    root = _parse(data)
     title = None
     meta: list[tuple[str, str]] = []
     for t in root.iter("title"):
@@ -358,7 +373,7 @@ def read_html(text: str, name: str | None = None) -> Document:
         key = (m.get("name") or m.get("property") or "").strip()
         if key.lower() in _META_NAMES and m.get("content"):
             meta.append((key, m.get("content").strip()))
-    _prepare(root, text)
+    _prepare(root, data)
     walker = _Walker()
     body = root.find("body")
     walker.walk(body if body is not None else root)
