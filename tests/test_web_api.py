@@ -272,3 +272,26 @@ def test_serve_and_user_add_on_the_command_line(tmp_path, monkeypatch):
     assert accounts.authenticate(open_database(db), "boss", "long-enough-1").is_admin
     r = CliRunner().invoke(cli, ["serve", "--help"])
     assert r.exit_code == 0 and "--port" in r.output
+
+
+def test_report_page_reads_its_source_once_while_the_reviewer_goes_back_and_forth(as_admin, monkeypatch):
+    """The source view is kept: a .doc or a scan would start LibreOffice or OCR on every visit."""
+    from xxgk.web import views
+
+    shown = [r["id"] for r in as_admin.get("/api/reports").json()]
+    ids = [i for i in shown if 'class="src-table"' in as_admin.get(f"/reports/{i}").text][:2]
+    assert len(ids) == 2
+    calls = []
+    real = views._source_html
+    monkeypatch.setattr(views, "_source_cache", views.OrderedDict())
+    monkeypatch.setattr(views, "_source_html", lambda data, name: calls.append(name) or real(data, name))
+    pages = [as_admin.get(f"/reports/{i}").text for i in ids + ids + ids]
+    assert len(calls) == 2
+    assert pages[0] == pages[2] and pages[1] == pages[3] and 'class="src-table"' in pages[0]
+    monkeypatch.setattr(views, "SOURCE_CACHE_SIZE", 1)
+    as_admin.get(f"/reports/{ids[0]}")  # still kept: the cache shrinks only when it takes a new view
+    assert len(calls) == 2
+    views._source_cache.clear()
+    for i in ids + ids:
+        as_admin.get(f"/reports/{i}")
+    assert len(calls) == 6  # a cache of one view: each report is read again after the other was shown

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -225,10 +227,33 @@ def _loc_attrs(loc) -> str:
     return out
 
 
+#: source views kept (a .doc/.wps view starts LibreOffice, a scan runs OCR: a reviewer going
+#: back and forth between reports should not wait for that each time)
+SOURCE_CACHE_SIZE = 32
+_source_cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+_source_lock = threading.Lock()
+
+
 def source_html(data: bytes, name: str) -> str:
     """The document as the reader saw it: paragraphs and tables, each element carrying its
     location (``data-line``, ``data-table``/``data-row``/``data-col``, ``data-page``) so the page
-    can point from a number to where it was read.  Every text is escaped."""
+    can point from a number to where it was read.  Every text is escaped.
+
+    The last :data:`SOURCE_CACHE_SIZE` views are kept, by the file's SHA-256 and name."""
+    key = (hashlib.sha256(data).hexdigest(), name)
+    with _source_lock:
+        if key in _source_cache:
+            _source_cache.move_to_end(key)
+            return _source_cache[key]
+    html = _source_html(data, name)
+    with _source_lock:
+        _source_cache[key] = html
+        while len(_source_cache) > SOURCE_CACHE_SIZE:
+            _source_cache.popitem(last=False)
+    return html
+
+
+def _source_html(data: bytes, name: str) -> str:
     from ..readers import read_document
 
     doc = read_document(data, name=name)
