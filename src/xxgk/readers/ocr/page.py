@@ -30,6 +30,10 @@ from .rules import find_rules
 #: them: Tesseract's reading of a lone digit changes with its size (a 5 read as 5 at 300 and
 #: 600 dpi, as "i)" at 400), so a number is read at the next size until two reads agree
 READ_SCALES = (72 / 300, 72 / 400, 72 / 600)
+#: a page scanned finer than this (points per pixel) is first averaged down to it: at 300 dpi
+#: the scanner's grain breaks up thin strokes, and Tesseract reads a 5 as 9 or 3 where the
+#: same page averaged down to 200 dpi (and enlarged back for each read) reads right
+FINEST_SCALE = 72 / 200
 #: white margin (pixels) put around a cell before it is read
 PAD = 12
 #: inner margin of a cell left out of its crop (points): the ruling line and its blur
@@ -38,6 +42,8 @@ INSET = 1.2
 #: pixel column or row that must be ink for it to be one
 EDGE = 2.0
 EDGE_INK = 0.6
+#: the share of ink of a pixel column or row beside such a one that is the rule's blurred edge
+EDGE_FADE = 0.25
 #: ink (square points, specks removed) a cell must hold to hold something: a thin "1" has 5
 MIN_INK_AREA = 2.0
 #: white kept around the ink of a cell when it is read (points)
@@ -61,6 +67,8 @@ MIN_TABLE_WIDTH = 60.0
 MIN_TABLE_HEIGHT = 28.0
 
 _NUMERIC = re.compile(r"[\d.,\-%]+")
+#: letters the Latin model reads for a digit it cannot make out (a "-1" read as "-l" or "-|")
+DIGIT_LIKE = frozenset("lI|oO")
 
 
 def _ink(crop: Image.Image, threshold: int) -> np.ndarray:
@@ -134,7 +142,9 @@ def _read_line_number(line: Image.Image, scale: float, top: int, lone: bool) -> 
     read = _read(line, scale, "number", top)
     text = _text(read)
     if not any(c.isdigit() for c in text):
-        if not lone:  # (or a later line of a number wrapped in a narrow column)
+        # (``lone``: or a later line of a number wrapped in a narrow column)
+        like_digits = any(c in DIGIT_LIKE for c in text) and all(c in DIGIT_LIKE or _NUMERIC.fullmatch(c) for c in text)
+        if not lone and not like_digits:
             return None
     elif sum(1 for c in text if not _NUMERIC.fullmatch(c)) > MAX_JUNK:
         return None
@@ -181,6 +191,7 @@ TEXT_TRIES = (
     ("line", READ_SCALES[1], 3.0),
     ("line", READ_SCALES[0], 1.0),
     ("text", READ_SCALES[0], 6.0),
+    ("raw", READ_SCALES[0], 3.0),
 )
 
 
@@ -207,16 +218,28 @@ def _read_text(
 
 def _clear_edges(crop: Image.Image, ink: np.ndarray, depth: int) -> tuple[Image.Image, np.ndarray]:
     """The crop with what is left of the cell's ruling lines along its sides made white: a
-    column (row) within ``depth`` pixels of a side that is mostly ink, and all between it and
-    the side (a sliver of rule read beside a 0 makes it 10)."""
+    column (row) within ``depth`` pixels of a side that is mostly marked, and all between it and
+    the side (a sliver of rule read beside a 0 makes it 10).  Marked is anything darker than
+    the (whitened) paper: a rule's grey edge is lighter than ink, and Tesseract, which
+    thresholds the crop on its own, reads it as a "|" before the number."""
     h, w = ink.shape
     if h == 0 or w == 0:
         return crop, ink
-    cols, rows = ink.mean(axis=0), ink.mean(axis=1)
+    marked = np.asarray(crop) < 255
+    cols, rows = marked.mean(axis=0), marked.mean(axis=1)
     left = max((c + 1 for c in range(min(depth, w)) if cols[c] >= EDGE_INK), default=0)
     right = min((c for c in range(max(0, w - depth), w) if cols[c] >= EDGE_INK), default=w)
     top = max((r + 1 for r in range(min(depth, h)) if rows[r] >= EDGE_INK), default=0)
     bottom = min((r for r in range(max(0, h - depth), h) if rows[r] >= EDGE_INK), default=h)
+    # and the rule's blurred edge beside it (a third of a column dark joins a number's two lines)
+    while 0 < left < min(depth, w) and cols[left] >= EDGE_FADE:
+        left += 1
+    while w - depth < right < w and cols[right - 1] >= EDGE_FADE:
+        right -= 1
+    while 0 < top < min(depth, h) and rows[top] >= EDGE_FADE:
+        top += 1
+    while h - depth < bottom < h and rows[bottom - 1] >= EDGE_FADE:
+        bottom -= 1
     if (left, right, top, bottom) == (0, w, 0, h):
         return crop, ink
     pixels = np.array(crop)
@@ -262,9 +285,18 @@ def _inside(rule: Rule, grid: RuledTable, tol: float = 3.0) -> bool:
     )  # fmt: skip
 
 
+def _average_down(im: Image.Image, scale: float) -> tuple[Image.Image, float]:
+    """A page scanned finer than :data:`FINEST_SCALE` averaged down to it, and its new scale."""
+    factor = scale / FINEST_SCALE
+    size = (max(1, round(im.width * factor)), max(1, round(im.height * factor)))
+    return im.resize(size, Image.Resampling.BOX), scale * im.width / size[0]
+
+
 def read_page(im: Image.Image, scale: float, number: int, check: Callable[[], None] = lambda: None) -> PageContent:
     """Read one page image; ``scale`` is points per pixel; ``check`` is called before each read
     (and raises when the time for the file is up)."""
+    if scale < FINEST_SCALE * 0.9:
+        im, scale = _average_down(im, scale)
     im = straighten(im)
     pixels = np.asarray(im)
     threshold = ink_threshold(pixels)
