@@ -59,7 +59,8 @@ MIN_LINE_HEIGHT = 4.0
 MAX_NUMBER_LINES = 4
 #: a cell with no ink: its emptiness is as sure as this
 BLANK_CONFIDENCE = 0.99
-#: most characters other than digits and number punctuation in a cell read as a number
+#: most characters other than digits and number punctuation in a line read as a number (and
+#: no more of them than digits)
 MAX_JUNK = 2
 #: a table is at least this wide and tall (points): smaller grids of lines are strokes of large
 #: characters that happen to meet, not a table
@@ -134,8 +135,9 @@ def _read_line_number(line: Image.Image, scale: float, top: int, lone: bool) -> 
 
     The line is read with the Latin model, and again allowing digits only: if both give the
     same number, that is the reading.  A line whose first read has no digit is text (unless it
-    is ``lone``, room for one narrow character only: a lone digit misread as a letter), and so
-    is one with digits among several letters (a label such as "2.重复申请").  Otherwise the
+    is ``lone``, room for one narrow character only: a lone digit misread as a letter, or reads
+    as :data:`DIGIT_LIKE` letters), and so is one with digits among several letters or more
+    letters than digits (a label such as "2.重复申请").  Otherwise the
     reads disagree: the line is read again at each of :data:`READ_SCALES`, as a line, as a word
     and with digits only, and the number most reads give wins; its confidence is the share of
     the reads that give it, so a number not read the same way by nearly all stays flagged."""
@@ -146,8 +148,8 @@ def _read_line_number(line: Image.Image, scale: float, top: int, lone: bool) -> 
         like_digits = any(c in DIGIT_LIKE for c in text) and all(c in DIGIT_LIKE or _NUMERIC.fullmatch(c) for c in text)
         if not lone and not like_digits:
             return None
-    elif sum(1 for c in text if not _NUMERIC.fullmatch(c)) > MAX_JUNK:
-        return None
+    elif (junk := sum(1 for c in text if not _NUMERIC.fullmatch(c))) > MAX_JUNK or junk > sum(map(str.isdigit, text)):
+        return None  # (more letters than digits: a label, "1.属于国家秘密" read as "1FA")
     digits = _read(line, scale, "digits", top)
     if _NUMERIC.fullmatch(text) and _text(digits) == text:
         return read, min(s.confidence for s in read)
@@ -169,17 +171,46 @@ def _read_number(crop: Image.Image, ink: np.ndarray, scale: float, bands: list[t
     margin = max(1, round(1.0 / scale))
     symbols: list[engine.Symbol] = []
     confidence = 1.0
+    before: tuple[Image.Image, str] | None = None  # the line before, cut to its ink, and its reading
     for y0, y1 in bands:
         cols = np.flatnonzero(ink[y0:y1].any(axis=0))
         lone = cols.size > 0 and cols[-1] - cols[0] + 1 <= LONE_WIDTH * (y1 - y0)
-        top = max(0, y0 - margin)
-        line = crop.crop((0, top, crop.width, min(crop.height, y1 + margin)))
+        top, bottom = max(0, y0 - margin), min(crop.height, y1 + margin)
+        line = crop.crop((0, top, crop.width, bottom))
         read = _read_line_number(line, scale, top, lone or bool(symbols))
         if read is None:
             return None
+        if not read[0] and before is not None and cols.size:
+            read = _read_continued(before, line, scale, (int(cols[0]), top, int(cols[-1]) + 1, bottom)) or read
         symbols += read[0]
         confidence = min(confidence, read[1])
+        if cols.size and read[0]:
+            before = line.crop((max(0, int(cols[0]) - margin), 0, min(line.width, int(cols[-1]) + 1 + margin), line.height)), _text(read[0])
     return symbols, confidence
+
+
+def _read_continued(before: tuple[Image.Image, str], line: Image.Image, scale: float, box: tuple[int, int, int, int]):
+    """A line Tesseract reads nothing in (a lone "1" ending a number wrapped in a narrow column)
+    read after the line before it, set side by side as one line: its reading (boxes spread over
+    ``box``, the line's ink in the cell) if the joined line reads as the line before and more."""
+    prev, prev_text = before
+    x0, top, x1, bottom = box
+    margin = max(1, round(1.0 / scale))
+    piece = line.crop((max(0, x0 - margin), 0, min(line.width, x1 + margin), line.height))
+    joined = Image.new("L", (prev.width + piece.width, max(prev.height, piece.height)), 255)
+    joined.paste(prev, (0, 0))
+    joined.paste(piece, (prev.width, 0))
+    read = _read_line_number(joined, scale, 0, False)
+    if read is None or not read[0]:
+        return None
+    text = _text(read[0])
+    if not text.startswith(prev_text) or len(read[0]) <= len(prev_text) or len(text) != len(read[0]):
+        return None
+    rest = read[0][len(prev_text) :]
+    step = (x1 - x0) / len(rest)
+    return [
+        replace(s, x0=round(x0 + k * step), x1=round(x0 + (k + 1) * step), y0=top, y1=bottom) for k, s in enumerate(rest)
+    ], read[1]
 
 
 #: how a line of text is read until one gives characters: (mode, resolution, margin in
