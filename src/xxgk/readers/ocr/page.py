@@ -1,13 +1,15 @@
 """One scanned page into :class:`~xxgk.readers.pages.PageContent`: characters and ruling lines.
 
-The page is straightened, its ruling lines found (:mod:`.rules`) and the grids they draw built
-by the same code that reads a PDF's drawn tables.  The paper is whitened, and each cell of a
+A page scanned finer than 200 dpi is averaged down to it.  The page is straightened, its ruling
+lines found (:mod:`.rules`) and the grids they draw built by the same code that reads a PDF's
+drawn tables.  The paper is whitened, and each cell of a
 grid read on its own (its text cannot run into its neighbours'), line by line: as a number if
 it reads as one (:func:`_read_line_number`: two reads that agree, or the number most of several
 reads give), otherwise as Chinese text.  A cell without ink is blank (and surely so); a cell
 with ink and nothing read has confidence 0.  The rest of the page (tables blanked out) is read
 line by line as running text.  Every cell's confidence is the lowest of its characters' (the
-weakest character decides) and goes with the page as a confidence area.
+weakest character decides) and goes with the page as a confidence area, as does every character
+of the running text (a paragraph is as sure as its weakest character).
 """
 
 from __future__ import annotations
