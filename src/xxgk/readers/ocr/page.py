@@ -155,17 +155,34 @@ def _read_line_number(line: Image.Image, scale: float, top: int, lone: bool) -> 
     digits = _read(line, scale, "digits", top)
     if _NUMERIC.fullmatch(text) and _text(digits) == text:
         return read, min(s.confidence for s in read)
-    reads = [read, digits]
+    reads = [("number", read), ("digits", digits)]
     for read_scale in READ_SCALES:
         for mode in ("number", "word", "digits"):
             if read_scale != READ_SCALES[0] or mode == "word":
-                reads.append(_read(line, scale, mode, top, read_scale))
-    votes = Counter(t for r in reads if _NUMERIC.fullmatch(t := _text(r)))
+                reads.append((mode, _read(line, scale, mode, top, read_scale)))
+    return _vote(reads, lone)
+
+
+def _vote(reads: list[tuple[str, list[engine.Symbol]]], lone: bool) -> tuple[list, float] | None:
+    """The number most reads give, and the share of the reads that give it (or less, if its
+    characters are less sure).  The digits and the sign are voted on apart: a read as one word
+    drops a leading minus sign ("-1" read as "1"), so only line reads tell the sign."""
+    numbers = [(mode, r, t) for mode, r in reads if _NUMERIC.fullmatch(t := _text(r)) and t.lstrip("-")]
+    votes = Counter(t.lstrip("-") for _, _, t in numbers)
     if not votes:
         return None if not lone else ([], 0.0)
     best, count = votes.most_common(1)[0]
-    winner = next(r for r in reads if _text(r) == best)
-    return winner, min(count / len(reads), *(s.confidence for s in winner))
+    signs = [t.startswith("-") for mode, _, t in numbers if mode != "word"]
+    negative = sum(signs) * 2 > len(signs)
+    sign_share = max(sum(signs), len(signs) - sum(signs)) / len(signs) if signs else 1.0
+    wanted = "-" + best if negative else best
+    winner = next((r for _, r, t in numbers if t == wanted), None)
+    if winner is None:  # the digits of one read and the sign of others
+        digits = next(r for _, r, t in numbers if t.lstrip("-") == best)
+        digits = [s for s in digits if s.text != "-"]
+        minus = next(r[0] for mode, r, t in numbers if mode != "word" and t.startswith("-"))
+        winner = [minus, *digits] if negative else digits
+    return winner, min(count / len(reads), sign_share, *(s.confidence for s in winner))
 
 
 def _read_number(crop: Image.Image, ink: np.ndarray, scale: float, bands: list[tuple[int, int]]):
