@@ -2,10 +2,10 @@
 
 A page scanned finer than 200 dpi is averaged down to it.  The page is straightened, its ruling
 lines found (:mod:`.rules`) and the grids they draw built by the same code that reads a PDF's
-drawn tables.  The paper is whitened, and each cell of a
-grid read on its own (its text cannot run into its neighbours'), line by line: as a number if
-it reads as one (:func:`_read_line_number`: two reads that agree, or the number most of several
-reads give), otherwise as Chinese text.  A cell without ink is blank (and surely so); a cell
+drawn tables.  The paper is whitened, and each cell of a grid read on its own (its text cannot
+run into its neighbours'), line by line: as a number if it reads as one
+(:func:`_read_line_number`: two reads that agree, or the number most of several reads give),
+otherwise as Chinese text.  A cell without ink is blank (and surely so); a cell
 with ink and nothing read has confidence 0.  The rest of the page (tables blanked out) is read
 line by line as running text.  Every cell's confidence is the lowest of its characters' (the
 weakest character decides) and goes with the page as a confidence area, as does every character
@@ -41,10 +41,10 @@ PAD = 12
 #: inner margin of a cell left out of its crop (points): the ruling line and its blur
 INSET = 1.2
 #: how far into a cell (points) what is left of a ruling line is looked for, and the share of a
-#: pixel column or row that must be ink for it to be one
+#: pixel column or row that must be marked (darker than the whitened paper) for it to be one
 EDGE = 2.0
 EDGE_INK = 0.6
-#: the share of ink of a pixel column or row beside such a one that is the rule's blurred edge
+#: the share of a pixel column or row beside such a one, marked, that makes it the rule's blurred edge
 EDGE_FADE = 0.25
 #: ink (square points, specks removed) a cell must hold to hold something: a thin "1" has 5
 MIN_INK_AREA = 2.0
@@ -139,10 +139,10 @@ def _read_line_number(line: Image.Image, scale: float, top: int, lone: bool) -> 
     same number, that is the reading.  A line whose first read has no digit is text (unless it
     is ``lone``, room for one narrow character only: a lone digit misread as a letter, or reads
     as :data:`DIGIT_LIKE` letters), and so is one with digits among several letters or more
-    letters than digits (a label such as "2.重复申请").  Otherwise the
-    reads disagree: the line is read again at each of :data:`READ_SCALES`, as a line, as a word
-    and with digits only, and the number most reads give wins; its confidence is the share of
-    the reads that give it, so a number not read the same way by nearly all stays flagged."""
+    letters than digits (a label such as "2.重复申请").  Otherwise the reads disagree: the line
+    is read again at each of :data:`READ_SCALES`, as a line, as a word and with digits only, and
+    the number most reads give wins (:func:`_vote`); its confidence is the share of the reads
+    that give it, so a number not read the same way by nearly all stays flagged."""
     read = _read(line, scale, "number", top)
     text = _text(read)
     if not any(c.isdigit() for c in text):
@@ -178,10 +178,9 @@ def _vote(reads: list[tuple[str, list[engine.Symbol]]], lone: bool) -> tuple[lis
     wanted = "-" + best if negative else best
     winner = next((r for _, r, t in numbers if t == wanted), None)
     if winner is None:  # the digits of one read and the sign of others
-        digits = next(r for _, r, t in numbers if t.lstrip("-") == best)
-        digits = [s for s in digits if s.text != "-"]
+        body = [s for s in next(r for _, r, t in numbers if t.lstrip("-") == best) if s.text != "-"]
         minus = next(r[0] for mode, r, t in numbers if mode != "word" and t.startswith("-"))
-        winner = [minus, *digits] if negative else digits
+        winner = [minus, *body] if negative else body
     return winner, min(count / len(reads), sign_share, *(s.confidence for s in winner))
 
 
@@ -204,7 +203,8 @@ def _read_number(crop: Image.Image, ink: np.ndarray, scale: float, bands: list[t
         symbols += read[0]
         confidence = min(confidence, read[1])
         if cols.size and read[0]:
-            before = line.crop((max(0, int(cols[0]) - margin), 0, min(line.width, int(cols[-1]) + 1 + margin), line.height)), _text(read[0])
+            ink_box = (max(0, int(cols[0]) - margin), 0, min(line.width, int(cols[-1]) + 1 + margin), line.height)
+            before = line.crop(ink_box), _text(read[0])
     return symbols, confidence
 
 
@@ -227,9 +227,8 @@ def _read_continued(before: tuple[Image.Image, str], line: Image.Image, scale: f
         return None
     rest = read[0][len(prev_text) :]
     step = (x1 - x0) / len(rest)
-    return [
-        replace(s, x0=round(x0 + k * step), x1=round(x0 + (k + 1) * step), y0=top, y1=bottom) for k, s in enumerate(rest)
-    ], read[1]
+    boxes = [(round(x0 + k * step), round(x0 + (k + 1) * step)) for k in range(len(rest))]
+    return [replace(s, x0=a, x1=b, y0=top, y1=bottom) for s, (a, b) in zip(rest, boxes)], read[1]
 
 
 #: how a line of text is read until one gives characters: (mode, resolution, margin in
