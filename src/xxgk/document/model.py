@@ -53,6 +53,9 @@ class Paragraph:
     text: str
     loc: Location = field(default_factory=Location)
     style: str | None = None  # "heading", "title" when the source says so
+    # confidence in [0, 1] for text that was recognised rather than read (OCR): the lowest of
+    # its characters'; None = exact
+    confidence: float | None = None
 
 
 class Cell(NamedTuple):

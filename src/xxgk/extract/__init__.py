@@ -265,8 +265,9 @@ def _resolve_pending(spec: TemplateSpec, cells: dict[str, CellValue], pending: l
     if len(solutions) == 1:
         for p, values in zip(pending, solutions[0]):
             raw = " ".join(t.raw for t in p.tokens)
+            conf = min((t.confidence for t in p.tokens if t.confidence is not None), default=None)  # (OCR)
             for k, v in zip(p.keys, values):
-                cells[k] = CellValue(k, v, CellStatus.SPLIT, raw=raw, loc=p.loc)
+                cells[k] = CellValue(k, v, CellStatus.SPLIT, raw=raw, loc=p.loc, confidence=conf)
             warnings.append(
                 ParseWarning(
                     "digits.split",

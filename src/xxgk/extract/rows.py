@@ -102,13 +102,16 @@ def split_label_numbers(text: str) -> tuple[str, list[str]] | None:
 
 def paragraph_row(p: Paragraph) -> Row | None:
     """A paragraph read as a table row: "规章 0 0 0", "行政规范性文件1215300", or numbers alone."""
+    conf = p.confidence  # (OCR: the paragraph's, on every value read from it)
     if is_value_text(p.text) and not is_blank(p.text):
-        return Row((), tuple(Token(n, p.loc) for n in _SPACE_SPLIT.split(clean(p.text))), p.loc, from_paragraph=True)
+        values = tuple(Token(n, p.loc, conf) for n in _SPACE_SPLIT.split(clean(p.text)))
+        return Row((), values, p.loc, from_paragraph=True)
     split = split_label_numbers(p.text)
     if not split:
         return None
     label, nums = split
-    return Row((Cell(label, p.loc),), tuple(Token(n, p.loc) for n in nums), p.loc, from_paragraph=True)
+    values = tuple(Token(n, p.loc, conf) for n in nums)
+    return Row((Cell(label, p.loc, confidence=conf),), values, p.loc, from_paragraph=True)
 
 
 def split_spaces(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -386,7 +386,9 @@ class TableReader:
                 if v is None:  # a fixed (non-run) token, read as published
                     result.cells[key] = self._cell(key, col, source, result)
                 else:
-                    result.cells[key] = CellValue(key, v, CellStatus.SPLIT, raw=source.raw.strip(), loc=row.loc)
+                    result.cells[key] = CellValue(
+                        key, v, CellStatus.SPLIT, raw=source.raw.strip(), loc=row.loc, confidence=source.confidence
+                    )
             result.warnings.append(
                 ParseWarning(
                     "digits.split",

@@ -25,12 +25,15 @@ LANG = "chi_sim"
 DIGITS = "0123456789.,-%"
 #: how each kind of read is done: (model, page segmentation, characters allowed)
 #: "text" reads one block (a table cell) in Chinese, "line" one line;
+#: "raw" reads one line in Chinese without Tesseract's own layout analysis, which finds no text
+#: in a few clean lines (a "政府集中采购" read as nothing as a line or a block, right as a raw line);
 #: "number" reads one line with the Latin model, which tells digits apart better than the
 #: Chinese one (it never reads a 6 as 0, nor a 4 as 人4); "word" reads it as one word;
 #: "digits" allows digits only
 MODES = {
     "text": (LANG, "SINGLE_BLOCK", None),
     "line": (LANG, "SINGLE_LINE", None),
+    "raw": (LANG, "RAW_LINE", None),
     "number": ("eng", "SINGLE_LINE", None),
     "word": ("eng", "SINGLE_WORD", None),
     "digits": ("eng", "SINGLE_LINE", DIGITS),

@@ -1,13 +1,15 @@
 """One scanned page into :class:`~xxgk.readers.pages.PageContent`: characters and ruling lines.
 
-The page is straightened, its ruling lines found (:mod:`.rules`) and the grids they draw built
-by the same code that reads a PDF's drawn tables.  The paper is whitened, and each cell of a
-grid read on its own (its text cannot run into its neighbours'), line by line: as a number if
-it reads as one (:func:`_read_line_number`: two reads that agree, or the number most of several
-reads give), otherwise as Chinese text.  A cell without ink is blank (and surely so); a cell
+A page scanned finer than 200 dpi is averaged down to it.  The page is straightened, its ruling
+lines found (:mod:`.rules`) and the grids they draw built by the same code that reads a PDF's
+drawn tables.  The paper is whitened, and each cell of a grid read on its own (its text cannot
+run into its neighbours'), line by line: as a number if it reads as one
+(:func:`_read_line_number`: two reads that agree, or the number most of several reads give),
+otherwise as Chinese text.  A cell without ink is blank (and surely so); a cell
 with ink and nothing read has confidence 0.  The rest of the page (tables blanked out) is read
 line by line as running text.  Every cell's confidence is the lowest of its characters' (the
-weakest character decides) and goes with the page as a confidence area.
+weakest character decides) and goes with the page as a confidence area, as does every character
+of the running text (a paragraph is as sure as its weakest character).
 """
 
 from __future__ import annotations
@@ -30,14 +32,20 @@ from .rules import find_rules
 #: them: Tesseract's reading of a lone digit changes with its size (a 5 read as 5 at 300 and
 #: 600 dpi, as "i)" at 400), so a number is read at the next size until two reads agree
 READ_SCALES = (72 / 300, 72 / 400, 72 / 600)
+#: a page scanned finer than this (points per pixel) is first averaged down to it: at 300 dpi
+#: the scanner's grain breaks up thin strokes, and Tesseract reads a 5 as 9 or 3 where the
+#: same page averaged down to 200 dpi (and enlarged back for each read) reads right
+FINEST_SCALE = 72 / 200
 #: white margin (pixels) put around a cell before it is read
 PAD = 12
 #: inner margin of a cell left out of its crop (points): the ruling line and its blur
 INSET = 1.2
 #: how far into a cell (points) what is left of a ruling line is looked for, and the share of a
-#: pixel column or row that must be ink for it to be one
+#: pixel column or row that must be marked (darker than the whitened paper) for it to be one
 EDGE = 2.0
 EDGE_INK = 0.6
+#: the share of a pixel column or row beside such a one, marked, that makes it the rule's blurred edge
+EDGE_FADE = 0.25
 #: ink (square points, specks removed) a cell must hold to hold something: a thin "1" has 5
 MIN_INK_AREA = 2.0
 #: white kept around the ink of a cell when it is read (points)
@@ -53,7 +61,8 @@ MIN_LINE_HEIGHT = 4.0
 MAX_NUMBER_LINES = 4
 #: a cell with no ink: its emptiness is as sure as this
 BLANK_CONFIDENCE = 0.99
-#: most characters other than digits and number punctuation in a cell read as a number
+#: most characters other than digits and number punctuation in a line read as a number (and
+#: no more of them than digits)
 MAX_JUNK = 2
 #: a table is at least this wide and tall (points): smaller grids of lines are strokes of large
 #: characters that happen to meet, not a table
@@ -61,6 +70,8 @@ MIN_TABLE_WIDTH = 60.0
 MIN_TABLE_HEIGHT = 28.0
 
 _NUMERIC = re.compile(r"[\d.,\-%]+")
+#: letters the Latin model reads for a digit it cannot make out (a "-1" read as "-l" or "-|")
+DIGIT_LIKE = frozenset("lI|oO")
 
 
 def _ink(crop: Image.Image, threshold: int) -> np.ndarray:
@@ -126,32 +137,51 @@ def _read_line_number(line: Image.Image, scale: float, top: int, lone: bool) -> 
 
     The line is read with the Latin model, and again allowing digits only: if both give the
     same number, that is the reading.  A line whose first read has no digit is text (unless it
-    is ``lone``, room for one narrow character only: a lone digit misread as a letter), and so
-    is one with digits among several letters (a label such as "2.重复申请").  Otherwise the
-    reads disagree: the line is read again at each of :data:`READ_SCALES`, as a line, as a word
-    and with digits only, and the number most reads give wins; its confidence is the share of
-    the reads that give it, so a number not read the same way by nearly all stays flagged."""
+    is ``lone``, room for one narrow character only: a lone digit misread as a letter, or reads
+    as :data:`DIGIT_LIKE` letters), and so is one with digits among several letters or more
+    letters than digits (a label such as "2.重复申请").  Otherwise the reads disagree: the line
+    is read again at each of :data:`READ_SCALES`, as a line, as a word and with digits only, and
+    the number most reads give wins (:func:`_vote`); its confidence is the share of the reads
+    that give it, so a number not read the same way by nearly all stays flagged."""
     read = _read(line, scale, "number", top)
     text = _text(read)
     if not any(c.isdigit() for c in text):
-        if not lone:  # (or a later line of a number wrapped in a narrow column)
+        # (``lone``: or a later line of a number wrapped in a narrow column)
+        like_digits = any(c in DIGIT_LIKE for c in text) and all(c in DIGIT_LIKE or _NUMERIC.fullmatch(c) for c in text)
+        if not lone and not like_digits:
             return None
-    elif sum(1 for c in text if not _NUMERIC.fullmatch(c)) > MAX_JUNK:
-        return None
+    elif (junk := sum(1 for c in text if not _NUMERIC.fullmatch(c))) > MAX_JUNK or junk > sum(map(str.isdigit, text)):
+        return None  # (more letters than digits: a label, "1.属于国家秘密" read as "1FA")
     digits = _read(line, scale, "digits", top)
     if _NUMERIC.fullmatch(text) and _text(digits) == text:
         return read, min(s.confidence for s in read)
-    reads = [read, digits]
+    reads = [("number", read), ("digits", digits)]
     for read_scale in READ_SCALES:
         for mode in ("number", "word", "digits"):
             if read_scale != READ_SCALES[0] or mode == "word":
-                reads.append(_read(line, scale, mode, top, read_scale))
-    votes = Counter(t for r in reads if _NUMERIC.fullmatch(t := _text(r)))
+                reads.append((mode, _read(line, scale, mode, top, read_scale)))
+    return _vote(reads, lone)
+
+
+def _vote(reads: list[tuple[str, list[engine.Symbol]]], lone: bool) -> tuple[list, float] | None:
+    """The number most reads give, and the share of the reads that give it (or less, if its
+    characters are less sure).  The digits and the sign are voted on apart: a read as one word
+    drops a leading minus sign ("-1" read as "1"), so only line reads tell the sign."""
+    numbers = [(mode, r, t) for mode, r in reads if _NUMERIC.fullmatch(t := _text(r)) and t.lstrip("-")]
+    votes = Counter(t.lstrip("-") for _, _, t in numbers)
     if not votes:
         return None if not lone else ([], 0.0)
     best, count = votes.most_common(1)[0]
-    winner = next(r for r in reads if _text(r) == best)
-    return winner, min(count / len(reads), *(s.confidence for s in winner))
+    signs = [t.startswith("-") for mode, _, t in numbers if mode != "word"]
+    negative = sum(signs) * 2 > len(signs)
+    sign_share = max(sum(signs), len(signs) - sum(signs)) / len(signs) if signs else 1.0
+    wanted = "-" + best if negative else best
+    winner = next((r for _, r, t in numbers if t == wanted), None)
+    if winner is None:  # the digits of one read and the sign of others
+        body = [s for s in next(r for _, r, t in numbers if t.lstrip("-") == best) if s.text != "-"]
+        minus = next(r[0] for mode, r, t in numbers if mode != "word" and t.startswith("-"))
+        winner = [minus, *body] if negative else body
+    return winner, min(count / len(reads), sign_share, *(s.confidence for s in winner))
 
 
 def _read_number(crop: Image.Image, ink: np.ndarray, scale: float, bands: list[tuple[int, int]]):
@@ -159,17 +189,46 @@ def _read_number(crop: Image.Image, ink: np.ndarray, scale: float, bands: list[t
     margin = max(1, round(1.0 / scale))
     symbols: list[engine.Symbol] = []
     confidence = 1.0
+    before: tuple[Image.Image, str] | None = None  # the line before, cut to its ink, and its reading
     for y0, y1 in bands:
         cols = np.flatnonzero(ink[y0:y1].any(axis=0))
         lone = cols.size > 0 and cols[-1] - cols[0] + 1 <= LONE_WIDTH * (y1 - y0)
-        top = max(0, y0 - margin)
-        line = crop.crop((0, top, crop.width, min(crop.height, y1 + margin)))
+        top, bottom = max(0, y0 - margin), min(crop.height, y1 + margin)
+        line = crop.crop((0, top, crop.width, bottom))
         read = _read_line_number(line, scale, top, lone or bool(symbols))
         if read is None:
             return None
+        if not read[0] and before is not None and cols.size:
+            read = _read_continued(before, line, scale, (int(cols[0]), top, int(cols[-1]) + 1, bottom)) or read
         symbols += read[0]
         confidence = min(confidence, read[1])
+        if cols.size and read[0]:
+            ink_box = (max(0, int(cols[0]) - margin), 0, min(line.width, int(cols[-1]) + 1 + margin), line.height)
+            before = line.crop(ink_box), _text(read[0])
     return symbols, confidence
+
+
+def _read_continued(before: tuple[Image.Image, str], line: Image.Image, scale: float, box: tuple[int, int, int, int]):
+    """A line Tesseract reads nothing in (a lone "1" ending a number wrapped in a narrow column)
+    read after the line before it, set side by side as one line: its reading (boxes spread over
+    ``box``, the line's ink in the cell) if the joined line reads as the line before and more."""
+    prev, prev_text = before
+    x0, top, x1, bottom = box
+    margin = max(1, round(1.0 / scale))
+    piece = line.crop((max(0, x0 - margin), 0, min(line.width, x1 + margin), line.height))
+    joined = Image.new("L", (prev.width + piece.width, max(prev.height, piece.height)), 255)
+    joined.paste(prev, (0, 0))
+    joined.paste(piece, (prev.width, 0))
+    read = _read_line_number(joined, scale, 0, False)
+    if read is None or not read[0]:
+        return None
+    text = _text(read[0])
+    if not text.startswith(prev_text) or len(read[0]) <= len(prev_text) or len(text) != len(read[0]):
+        return None
+    rest = read[0][len(prev_text) :]
+    step = (x1 - x0) / len(rest)
+    boxes = [(round(x0 + k * step), round(x0 + (k + 1) * step)) for k in range(len(rest))]
+    return [replace(s, x0=a, x1=b, y0=top, y1=bottom) for s, (a, b) in zip(rest, boxes)], read[1]
 
 
 #: how a line of text is read until one gives characters: (mode, resolution, margin in
@@ -181,6 +240,7 @@ TEXT_TRIES = (
     ("line", READ_SCALES[1], 3.0),
     ("line", READ_SCALES[0], 1.0),
     ("text", READ_SCALES[0], 6.0),
+    ("raw", READ_SCALES[0], 3.0),
 )
 
 
@@ -207,16 +267,28 @@ def _read_text(
 
 def _clear_edges(crop: Image.Image, ink: np.ndarray, depth: int) -> tuple[Image.Image, np.ndarray]:
     """The crop with what is left of the cell's ruling lines along its sides made white: a
-    column (row) within ``depth`` pixels of a side that is mostly ink, and all between it and
-    the side (a sliver of rule read beside a 0 makes it 10)."""
+    column (row) within ``depth`` pixels of a side that is mostly marked, and all between it and
+    the side (a sliver of rule read beside a 0 makes it 10).  Marked is anything darker than
+    the (whitened) paper: a rule's grey edge is lighter than ink, and Tesseract, which
+    thresholds the crop on its own, reads it as a "|" before the number."""
     h, w = ink.shape
     if h == 0 or w == 0:
         return crop, ink
-    cols, rows = ink.mean(axis=0), ink.mean(axis=1)
+    marked = np.asarray(crop) < 255
+    cols, rows = marked.mean(axis=0), marked.mean(axis=1)
     left = max((c + 1 for c in range(min(depth, w)) if cols[c] >= EDGE_INK), default=0)
     right = min((c for c in range(max(0, w - depth), w) if cols[c] >= EDGE_INK), default=w)
     top = max((r + 1 for r in range(min(depth, h)) if rows[r] >= EDGE_INK), default=0)
     bottom = min((r for r in range(max(0, h - depth), h) if rows[r] >= EDGE_INK), default=h)
+    # and the rule's blurred edge beside it (a third of a column dark joins a number's two lines)
+    while 0 < left < min(depth, w) and cols[left] >= EDGE_FADE:
+        left += 1
+    while w - depth < right < w and cols[right - 1] >= EDGE_FADE:
+        right -= 1
+    while 0 < top < min(depth, h) and rows[top] >= EDGE_FADE:
+        top += 1
+    while h - depth < bottom < h and rows[bottom - 1] >= EDGE_FADE:
+        bottom -= 1
     if (left, right, top, bottom) == (0, w, 0, h):
         return crop, ink
     pixels = np.array(crop)
@@ -262,9 +334,18 @@ def _inside(rule: Rule, grid: RuledTable, tol: float = 3.0) -> bool:
     )  # fmt: skip
 
 
+def _average_down(im: Image.Image, scale: float) -> tuple[Image.Image, float]:
+    """A page scanned finer than :data:`FINEST_SCALE` averaged down to it, and its new scale."""
+    factor = scale / FINEST_SCALE
+    size = (max(1, round(im.width * factor)), max(1, round(im.height * factor)))
+    return im.resize(size, Image.Resampling.BOX), scale * im.width / size[0]
+
+
 def read_page(im: Image.Image, scale: float, number: int, check: Callable[[], None] = lambda: None) -> PageContent:
     """Read one page image; ``scale`` is points per pixel; ``check`` is called before each read
     (and raises when the time for the file is up)."""
+    if scale < FINEST_SCALE * 0.9:
+        im, scale = _average_down(im, scale)
     im = straighten(im)
     pixels = np.asarray(im)
     threshold = ink_threshold(pixels)

@@ -17,7 +17,7 @@ from collections import Counter
 
 from ...document import Block, Location, Paragraph
 from .aligned import aligned_tables
-from .grid import Fragment, set_confidence
+from .grid import Fragment, area_confidence, set_confidence
 from .joined import build_table, continues
 from .model import PageContent
 from .ruled import ruled_tables
@@ -91,17 +91,22 @@ def pages_to_blocks(pages: list[PageContent]) -> list[Block]:
 
     blocks: list[Block] = []
     para: list[Line] = []
+    para_areas: list[tuple[Line, PageContent]] = []  # the lines of an OCR page, for their confidence
     para_loc: Location | None = None
     table: list[Fragment] | None = None  # the table being read, while it may continue
     table_open = False  # the last item read was that table's last fragment, closing its page
 
     def flush_para() -> None:
-        nonlocal para
+        nonlocal para, para_areas
         if para:
             text = join_lines([line.text for line in para])
             if text:
-                blocks.append(Paragraph(text, para_loc or Location()))
+                conf = None
+                if para_areas:
+                    conf = min(area_confidence(line, page.areas or []) for line, page in para_areas)
+                blocks.append(Paragraph(text, para_loc or Location(), confidence=conf))
         para = []
+        para_areas = []
 
     def flush_table() -> None:
         nonlocal table
@@ -141,10 +146,14 @@ def pages_to_blocks(pages: list[PageContent]) -> list[Block]:
             if prev_line is not None and para and _continues(prev_line, item, same_page, body):
                 if same_page or k == 0:
                     para.append(item)
+                    if page.areas is not None:
+                        para_areas.append((item, page))
                     prev_line, prev_page = item, page.number
                     continue
             flush_para()
             para = [item]
+            if page.areas is not None:
+                para_areas.append((item, page))
             para_loc = Location(page=page.number, line=line_no)
             prev_line, prev_page = item, page.number
         if not items:

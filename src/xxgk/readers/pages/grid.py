@@ -57,6 +57,18 @@ def set_confidence(cells: list[GridCell], areas: list[tuple[float, float, float,
         c.confidence = min(inside, default=1.0)
 
 
+def area_confidence(line: Line, areas: list[tuple[float, float, float, float, float]]) -> float:
+    """A line's confidence: the lowest of the OCR areas whose centre lies in its box (1.0 if none)."""
+    return min(
+        (
+            conf
+            for x0, y0, x1, y1, conf in areas
+            if line.x0 <= (x0 + x1) / 2 <= line.x1 and line.y0 <= (y0 + y1) / 2 <= line.y1
+        ),
+        default=1.0,
+    )
+
+
 def cluster(values: list[float], tol: float) -> list[float]:
     """Sorted values with those closer than ``tol`` merged (into their mean)."""
     out: list[list[float]] = []
