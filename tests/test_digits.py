@@ -93,3 +93,28 @@ def test_layout_padding_around_a_run_is_not_a_value():
     text = text.replace(line, "\t一、本年新收政府信息公开申请数量\t\t713000074\t")
     got = xxgk.parse(text.encode())
     assert [got[f"t3.new_received.{c}"] for c in ("natural_person", "commercial_enterprise", "total")] == [71, 3, 74]
+
+
+def test_money_split_from_a_run_is_decimal_and_checks_run():
+    """A money cell (万元) split from a digit run holds a Decimal like any money cell read as
+    written, so the money rules (unit.precision, ...) can check it."""
+    from decimal import Decimal
+
+    from xxgk.checks import check_report
+    from xxgk.templates import GOV2019
+    from xxgk.templates.model import CellKind
+
+    money = {
+        t.cell_key(r, c) for t in GOV2019.tables for b in t.blocks for r in b.rows for c in b.columns
+        if c.kind is CellKind.MONEY
+    }  # fmt: skip
+    seen = 0
+    for seed in range(4):
+        report = random_report(random.Random(seed), GOV2019)
+        parsed = xxgk.parse(to_text_runs(report, random.Random(seed)).encode("utf-8"))
+        for key, cell in parsed.cells.items():
+            if cell.value is not None:
+                assert isinstance(cell.value, Decimal) == (key in money), key
+                seen += key in money and cell.status.name == "SPLIT"
+        check_report(parsed)  # no crash on a split money cell
+    assert seen

@@ -17,7 +17,7 @@ from functools import lru_cache
 from ..document import Location, new_tuple
 from ..labels.normalize import core, describe_deviation, same_text, similarity
 from ..memo import CACHE_SIZE, MAX_TEXT
-from ..report.model import CellStatus, CellValue, Deviation, ParseWarning
+from ..report.model import CellStatus, CellValue, Deviation, Number, ParseWarning
 from ..templates.model import BlockSpec, CellKind, ColumnSpec, Identity, RowSpec, TableSpec
 from ..values.parse import parse_value
 from .digits import split_runs
@@ -33,7 +33,7 @@ class PendingSplit:
 
     keys: list[str]
     tokens: list[Token]
-    candidates: list[tuple[int | None, ...]]
+    candidates: list[tuple[Number | None, ...]]
     label: str
     loc: Location | None
 
@@ -45,6 +45,13 @@ class TableResult:
     warnings: list[ParseWarning] = field(default_factory=list)
     pending: list[PendingSplit] = field(default_factory=list)
     found: bool = False  # some row of the table was found
+
+
+def _typed(values: tuple[int | None, ...], columns: tuple[ColumnSpec, ...]) -> tuple[Number | None, ...]:
+    """Digits split from a run, each as its column's kind holds it (MONEY: Decimal)."""
+    return tuple(
+        Decimal(v) if v is not None and col.kind is CellKind.MONEY else v for v, col in zip(values, columns)
+    )
 
 
 def _labels(spec: RowSpec | ColumnSpec) -> tuple[str, ...]:
@@ -379,7 +386,9 @@ class TableReader:
             for ident in self.row_identities.get(rspec.key, [])
             if len(ident.lhs) == 1 and all(k in position for k in ident.keys)
         ]
-        solutions, complete = split_runs(runs, n, sums)
+        splits, complete = split_runs(runs, n, sums)
+        # a money column holds Decimal wherever its number came from, as parse_value gives it
+        solutions = [_typed(s, block.columns) for s in splits]
         if len(solutions) == 1 and complete:
             values = solutions[0]
             for key, col, v, source in zip(keys, block.columns, values, _sources(tokens, values)):
