@@ -50,9 +50,12 @@ _CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # one character class:
 
 def _xml_safe(data: bytes) -> bytes:
     """``data`` with what :data:`_NOT_XML` matches made spaces (looked for quickly first)."""
-    if _CONTROLS.search(data) is None and not any(seq in data for seq in (b"\xef\xb7", b"\xef\xbf\xbe", b"\xef\xbf\xbf")):
+    noncharacters = (b"\xef\xb7", b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FDC0..FDFF (a superset), U+FFFE, U+FFFF
+    if _CONTROLS.search(data) is None and not any(seq in data for seq in noncharacters):
         return data
     return _NOT_XML.sub(b" ", data)
+
+
 _CHUNK = 1 << 16
 _META_NAMES = {"articletitle", "pubdate", "contentsource", "sitename", "columnname", "author", "description"}
 
