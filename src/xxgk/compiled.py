@@ -101,6 +101,4 @@ def choose() -> None:
 
 def status() -> dict[str, bool]:
     """Each module of :data:`MODULES` and whether it is loaded compiled (not from its ``.py``)."""
-    import importlib
-
     return {name: not str(importlib.import_module(name).__file__).endswith(".py") for name in MODULES}

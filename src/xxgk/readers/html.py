@@ -284,9 +284,14 @@ _SPACES = re.compile("[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200b\u2028\u
 _BREAKS = re.compile(r"\n\s+")
 
 
+def _fold(text: str) -> str:
+    """Whitespace folded as the steps above say, all but the trimming of the ends."""
+    return _BREAKS.sub("\n", _SPACES.sub(" ", text).replace(" \n", "\n"))
+
+
 def _lines(text: str) -> str:
     """A cell's raw text (its text nodes joined) as the cell's text: see the steps above."""
-    return _BREAKS.sub("\n", _SPACES.sub(" ", text).replace(" \n", "\n")).strip()
+    return _fold(text).strip()
 
 
 def _cell_text(td: etree._Element) -> str:
@@ -315,7 +320,7 @@ def _table_texts(table: etree._Element, trs: list[etree._Element], rows: list[li
         for td in tds:
             td.tail = _CELL_MARK
     raw = etree.tostring(table, method="text", encoding=str, with_tail=False)
-    text = _BREAKS.sub("\n", _SPACES.sub(" ", raw).replace(" \n", "\n"))
+    text = _fold(raw)  # (marks are not whitespace: folding the table folds each cell alike)
     rows = [list(map(str.strip, piece.split(_CELL_MARK)[:-1])) for piece in text.split(_ROW_MARK)[1:]]
     if len(text) > LAYOUT_CELL_TEXT and any(len(cell) > LAYOUT_CELL_TEXT for row in rows for cell in row):
         return None

@@ -49,21 +49,18 @@ class Fragment:
 
 
 def set_confidence(cells: list[GridCell], areas: list[tuple[float, float, float, float, float]]) -> None:
-    """Each cell's confidence: the lowest of the OCR areas whose centre lies in it (1.0 if none)."""
+    """Each cell's confidence: :func:`area_confidence` of its box."""
     for c in cells:
-        inside = [
-            conf for x0, y0, x1, y1, conf in areas if c.x0 <= (x0 + x1) / 2 <= c.x1 and c.y0 <= (y0 + y1) / 2 <= c.y1
-        ]
-        c.confidence = min(inside, default=1.0)
+        c.confidence = area_confidence(c, areas)
 
 
-def area_confidence(line: Line, areas: list[tuple[float, float, float, float, float]]) -> float:
-    """A line's confidence: the lowest of the OCR areas whose centre lies in its box (1.0 if none)."""
+def area_confidence(box: Line | GridCell, areas: list[tuple[float, float, float, float, float]]) -> float:
+    """A box's confidence: the lowest of the OCR areas whose centre lies in it (1.0 if none)."""
     return min(
         (
             conf
             for x0, y0, x1, y1, conf in areas
-            if line.x0 <= (x0 + x1) / 2 <= line.x1 and line.y0 <= (y0 + y1) / 2 <= line.y1
+            if box.x0 <= (x0 + x1) / 2 <= box.x1 and box.y0 <= (y0 + y1) / 2 <= box.y1
         ),
         default=1.0,
     )
