@@ -74,3 +74,23 @@ def test_hidden_elements_are_not_read_however_the_style_is_written():
     )
     texts = [p.text for p in read_html(page).paragraphs]
     assert texts == ["看得见", "display: none 只是文字"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=64), st.text(alphabet="规章\ufdd0\ufdef\ufffe\uffff\ufdcf\ufdf0\uffbd \t\n\r", max_size=8))
+def test_characters_xml_cannot_hold_are_found_by_the_byte_table_as_by_the_pattern(raw, text):
+    data = raw + text.encode("utf-8")
+    assert html_reader._xml_safe(data) == html_reader._NOT_XML.sub(b" ", data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.text(alphabet="\x00\x08\t\n\x0b\x0c\r\x0e\x1f\x7f\x80\x9f\xa0文\ufffd", max_size=20))
+def test_control_characters_are_counted_as_the_unicode_category_says(noise, controls):
+    import re
+    import unicodedata
+
+    from xxgk.readers.encoding import count_controls
+
+    text = noise + controls
+    want = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\x0b\x0c\r")
+    assert count_controls(text) == want == len(re.findall("[\x00-\x08\x0e-\x1f\x7f-\x9f]", text))

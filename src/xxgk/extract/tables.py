@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Final
 
 from ..document import Location, new_tuple
 from ..labels.normalize import core, describe_deviation, same_text, similarity
@@ -25,6 +26,15 @@ from .rows import Row, Token, split_spaces
 
 ROW_MATCH = 80.0  # similarity needed to take a row label as a template row
 COLUMN_MATCH = 85.0  # similarity needed to take a header cell as a column label
+
+# An Enum member looked up on its class goes through the Enum metaclass's attribute hook, which
+# costs more than building the cell: the members used per cell are looked up once, here.
+_MONEY: Final = CellKind.MONEY
+_READ: Final = CellStatus.READ
+_BLANK: Final = CellStatus.BLANK
+_UNREADABLE: Final = CellStatus.UNREADABLE
+_MISSING: Final = CellStatus.MISSING
+_SPLIT: Final = CellStatus.SPLIT
 
 
 @dataclass
@@ -50,7 +60,7 @@ class TableResult:
 def _typed(values: tuple[int | None, ...], columns: tuple[ColumnSpec, ...]) -> tuple[Number | None, ...]:
     """Digits split from a run, each as its column's kind holds it (MONEY: Decimal)."""
     return tuple(
-        Decimal(v) if v is not None and col.kind is CellKind.MONEY else v for v, col in zip(values, columns)
+        Decimal(v) if v is not None and col.kind is _MONEY else v for v, col in zip(values, columns)
     )
 
 
@@ -148,7 +158,7 @@ class TableReader:
                 result.found = True
             else:
                 for key in self.keys[slot_index]:
-                    result.cells[key] = CellValue(key, None, CellStatus.MISSING)
+                    result.cells[key] = CellValue(key, None, _MISSING)
                 result.deviations.append(
                     Deviation("missing_row", self.spec.key, rspec.label or None, None, row=rspec.key)
                 )
@@ -359,20 +369,20 @@ class TableReader:
             )
         )
         for key in keys:
-            result.cells[key] = CellValue(key, None, CellStatus.UNREADABLE, raw=" ".join(t.raw for t in tokens), loc=row.loc)
+            result.cells[key] = CellValue(key, None, _UNREADABLE, raw=" ".join(t.raw for t in tokens), loc=row.loc)
 
     def _cell(self, key: str, col: ColumnSpec, tok: Token, result: TableResult) -> CellValue:
         raw = tok.raw
         if raw.isascii() and raw.isdigit():  # a plain number, as most cells are
-            number = Decimal(raw) if col.kind is CellKind.MONEY else int(raw)
-            return new_tuple(CellValue, (key, number, CellStatus.READ, raw, None, tok.loc, tok.confidence))
+            number = Decimal(raw) if col.kind is _MONEY else int(raw)
+            return new_tuple(CellValue, (key, number, _READ, raw, None, tok.loc, tok.confidence))
         parsed = parse_value(raw, col.kind, col.unit)
         if parsed.value is None:
             if parsed.problem:
                 result.warnings.append(ParseWarning("cell.unreadable", f"{key}：{parsed.problem}", key=key, loc=tok.loc))
-                return new_tuple(CellValue, (key, None, CellStatus.UNREADABLE, tok.raw, parsed.note, tok.loc, tok.confidence))
-            return new_tuple(CellValue, (key, None, CellStatus.BLANK, tok.raw, None, tok.loc, tok.confidence))
-        return new_tuple(CellValue, (key, parsed.value, CellStatus.READ, tok.raw, parsed.note, tok.loc, tok.confidence))
+                return new_tuple(CellValue, (key, None, _UNREADABLE, tok.raw, parsed.note, tok.loc, tok.confidence))
+            return new_tuple(CellValue, (key, None, _BLANK, tok.raw, None, tok.loc, tok.confidence))
+        return new_tuple(CellValue, (key, parsed.value, _READ, tok.raw, parsed.note, tok.loc, tok.confidence))
 
     def _split(
         self, row: Row, block: BlockSpec, rspec: RowSpec, keys: list[str], tokens: list[Token], result: TableResult
@@ -396,7 +406,7 @@ class TableReader:
                     result.cells[key] = self._cell(key, col, source, result)
                 else:
                     result.cells[key] = CellValue(
-                        key, v, CellStatus.SPLIT, raw=source.raw.strip(), loc=row.loc, confidence=source.confidence
+                        key, v, _SPLIT, raw=source.raw.strip(), loc=row.loc, confidence=source.confidence
                     )
             result.warnings.append(
                 ParseWarning(
@@ -408,7 +418,7 @@ class TableReader:
             )
             return
         for key in keys:
-            result.cells[key] = CellValue(key, None, CellStatus.UNREADABLE, raw=" ".join(t.raw for t in tokens), loc=row.loc)
+            result.cells[key] = CellValue(key, None, _UNREADABLE, raw=" ".join(t.raw for t in tokens), loc=row.loc)
         if solutions and complete and all(t.digit_run for t in tokens):
             result.pending.append(PendingSplit(keys, tokens, solutions, rspec.label, row.loc))
             return

@@ -30,8 +30,16 @@ def declared_charset(data: bytes) -> str | None:
     return _normal(m.group(1).decode("ascii", "ignore")) if m else None
 
 
-# Unicode category Cc (a fixed set: U+0000-001F, U+007F-009F) less \t \n \x0b \f \r
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Unicode category Cc (a fixed set: U+0000-001F, U+007F-009F) less \t \n \x0b \f \r.  All of them
+# are Latin-1 characters, so they are counted in the text's Latin-1 characters alone, made bytes:
+# the table maps these to 0 and every other byte to 1.
+_CONTROL_CODES = (*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0))
+_CONTROL_TABLE = bytes(0 if b in _CONTROL_CODES else 1 for b in range(256))
+
+
+def count_controls(text: str) -> int:
+    """How many of :data:`_CONTROL_CODES` ``text`` holds (the C encoder and byte table do the scan)."""
+    return text.encode("latin-1", errors="ignore").translate(_CONTROL_TABLE).count(0)
 
 
 def looks_binary(text: str) -> bool:
