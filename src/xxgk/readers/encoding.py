@@ -47,7 +47,7 @@ def looks_binary(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    bad = len(_CONTROL.findall(sample))
+    bad = count_controls(sample)
     bad += sample.count("\ufffd")
     return bad > max(2, len(sample) // 200)
 
