@@ -11,6 +11,12 @@ The Python sources are used instead of the compiled modules, all of them togethe
 checkout edited since ``pip install -e .``): compiled code never runs stale.  The modules
 compiled together call each other directly, so they are never mixed with their sources.
 
+Some work is done faster still by Cython modules (:data:`NATIVE`) reading libxml2's nodes
+through lxml's C API.  They are accelerators the Python code asks for with :func:`native` and
+does without when they are absent: the same results come from the Python path.  ``setup.py``
+builds them (optionally) and records their ``.pyx`` hashes in the same file; one that is stale,
+or any when ``XXGK_PURE_PYTHON=1`` is set, is never used.
+
 ``setup.py`` reads this file before the package can be imported: at module level it imports
 only the standard library.
 """
@@ -40,6 +46,9 @@ MODULES = (
     "xxgk.extract",
 )
 
+#: Cython modules, each built from a ``.pyx`` beside it: used through :func:`native`
+NATIVE = ("xxgk.readers.html_tables",)
+
 #: written by setup.py next to this file: module name -> SHA-256 of the source compiled
 SOURCES_FILE = "compiled_sources.json"
 PURE_ENV = "XXGK_PURE_PYTHON"
@@ -53,6 +62,11 @@ def source_path(name: str, root: Path) -> Path:
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
+def native_source_path(name: str, root: Path) -> Path:
+    """The Cython source of native module ``name`` under ``root``."""
+    return root.joinpath(*name.split(".")).with_suffix(".pyx")
+
+
 def source_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -61,15 +75,31 @@ def pure_python_wanted() -> bool:
     return os.environ.get(PURE_ENV, "") not in ("", "0")
 
 
-def stale_modules() -> list[str]:
-    """Modules whose source differs from what was compiled (all of them if nothing was recorded)."""
+def _recorded() -> dict | None:
     try:
         recorded = json.loads((_PACKAGE_DIR / SOURCES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return list(MODULES)
+        return None
+    return recorded if isinstance(recorded, dict) else None
+
+
+def stale_modules() -> list[str]:
+    """Modules whose source differs from what was compiled (all of them if nothing was recorded)."""
+    return _stale(MODULES, source_path)
+
+
+def stale_native() -> list[str]:
+    """Native modules whose ``.pyx`` differs from what was built (all if nothing was recorded)."""
+    return _stale(NATIVE, native_source_path)
+
+
+def _stale(names, path_of) -> list[str]:
+    recorded = _recorded()
+    if recorded is None:
+        return list(names)
     out = []
-    for name in MODULES:
-        path = source_path(name, _PACKAGE_DIR.parent)
+    for name in names:
+        path = path_of(name, _PACKAGE_DIR.parent)
         try:
             if recorded.get(name) != source_hash(path):
                 out.append(name)
@@ -97,6 +127,16 @@ def choose() -> None:
         return
     if pure_python_wanted() or stale_modules():
         sys.meta_path.insert(0, _SourceFinder())
+
+
+def native(name: str):
+    """Native module ``name`` (one of :data:`NATIVE`) when it is built, fresh and wanted, else None."""
+    if pure_python_wanted() or name in stale_native():
+        return None
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # not built (no compiler), or built against another lxml
+        return None
 
 
 def status() -> dict[str, bool]:
