@@ -31,6 +31,7 @@ def _page(rows: list[list[str]], pretty: bool) -> str:
 def _cell_by_cell(page: str) -> list[list[str]]:
     root = etree.fromstring(page.encode(), etree.HTMLParser(encoding="utf-8"))
     html_reader._prepare(root, page.encode())
+    html_reader._mark_breaks(root)
     table = next(root.iter("table"))
     return [
         [html_reader._lines(html_reader._cell_text(td)) for td in html_reader._cells_of(tr)]

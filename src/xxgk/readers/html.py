@@ -402,6 +402,9 @@ def _parse(data: bytes) -> etree._Element:
 
 #: reads data tables straight from libxml2 when built (see :mod:`xxgk.compiled`), else None
 _NATIVE = compiled.native("xxgk.readers.html_tables")
+#: pages of this many line breaks or more are read in Python: libxml2 keeps a line from 65535 on
+#: in the text nodes, which :func:`_mark_breaks` replaces, and the lines lxml gives then differ
+_NATIVE_LINES = 65_000
 
 
 def read_html(text: str, name: str | None = None) -> Document:
@@ -422,6 +425,8 @@ def _read(text: str, name: str | None, native) -> Document:
         if key.lower() in _META_NAMES and m.get("content"):
             meta.append((key, m.get("content").strip()))
     _prepare(root, data)
+    if native is not None and data.count(b"\n") + data.count(b"\r") >= _NATIVE_LINES:
+        native = None
     if native is None:
         _mark_breaks(root)
     walker = _Walker(native)
