@@ -138,3 +138,29 @@ def test_heading_in_traditional_characters_is_recorded():
     report = xxgk.parse(text.encode("utf-8"))
     assert [s.key for s in report.sections] == ["s1", "s2", "s3", "s4", "s5", "s6"]
     assert [(d.section, d.kind) for d in report.deviations] == [("s5", "traditional")]
+
+
+_IMPORTS = """
+import sys
+import xxgk
+for path in sys.argv[1:]:
+    xxgk.parse(path)
+heavy = [m for m in ("numpy", "PIL", "pypdfium2", "xxgk.readers.ocr", "xxgk.readers.pdf") if m in sys.modules]
+print(",".join(heavy))
+"""
+
+
+def test_text_reports_are_read_without_loading_the_scan_and_pdf_readers():
+    # `xxgk parse` on a text, HTML or Word report starts without NumPy, Pillow or pypdfium2
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORTS, *map(str, SEED_FILES)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
+
+
+def test_the_scan_and_pdf_readers_are_there_when_asked_for():
+    from xxgk import readers
+
+    assert callable(readers.read_pdf) and callable(readers.read_image) and callable(readers.read_legacy)
+    with pytest.raises(AttributeError):
+        readers.read_nothing  # noqa: B018

@@ -2,6 +2,10 @@
 
 The reader is chosen by sniffing the content, not the file name: a ``.html`` saved as ``.txt``
 or a Word file without extension read the same.  Readers know nothing about report templates.
+
+The readers of PDF, scans and legacy Office files (with NumPy, Pillow and pypdfium2 behind them)
+are imported when a file needs them, so that reading a text, HTML or Word report, and starting
+the command line, does not pay for them.
 """
 
 from __future__ import annotations
@@ -16,10 +20,6 @@ from ..errors import UnreadableInput
 from .docx import read_docx
 from .encoding import declared_charset, decode
 from .html import read_html
-from .legacy import read_legacy
-from .ocr import read_image
-from .ocr.embedded import html_pictures, images_to_blocks
-from .pdf import read_pdf
 from .sniff import looks_like_html, sniff
 from .text import read_text
 
@@ -65,10 +65,16 @@ def read_document(source: Source, name: str | None = None, kind: str | None = No
     if kind == "docx":
         return read_docx(data, name)
     if kind in ("doc", "rtf"):
+        from .legacy import read_legacy
+
         return read_legacy(data, kind, name)
     if kind == "pdf":
+        from .pdf import read_pdf
+
         return read_pdf(data, name)
     if kind == "image":
+        from .ocr import read_image
+
         return read_image(data, name)
     if kind == "xlsx":  # an xxgk workbook holds data, not a document: xxgk.parse reads it
         raise UnreadableInput("这是 xxgk 填报表，请用 xxgk.parse 读取 (xxgk workbook: use xxgk.parse)")
@@ -76,11 +82,25 @@ def read_document(source: Source, name: str | None = None, kind: str | None = No
     if looks_like_html(text):
         doc = read_html(text, name)
         if not doc.tables:  # the report may be inline pictures: read them by OCR
+            from .ocr.embedded import html_pictures, images_to_blocks
+
             pictures = html_pictures(data)
             if pictures:
                 doc = replace(doc, blocks=doc.blocks + tuple(images_to_blocks(pictures)))
         return doc
     return read_text(text, name)
+
+
+_LAZY = {"read_legacy": ".legacy", "read_pdf": ".pdf", "read_image": ".ocr"}
+
+
+def __getattr__(name: str):
+    """The readers imported on first use (see the module's note)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
