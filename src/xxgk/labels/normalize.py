@@ -63,9 +63,14 @@ def simplify(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _PUNCT_WS.sub("", text)
     # the converter is slow pure Python: run it only on text that has traditional characters
-    if has_traditional(text):
-        text = _TW2SP.convert(text)
-    return text
+    return _to_simplified(text) if has_traditional(text) else text
+
+
+@memo_text
+def _to_simplified(text: str) -> str:
+    """OpenCC's conversion, cached apart from :func:`simplify`: labels damaged in different ways
+    (spaces, widths) come to the same text here."""
+    return _TW2SP.convert(text)
 
 
 def split_enumerator(text: str) -> tuple[str, str]:
@@ -128,6 +133,7 @@ def same_text(found: str, official: str) -> bool:
     return _plain(found) == _plain(official)
 
 
+@memo_text
 def describe_deviation(found: str, official: str) -> str:
     """Classify how a published label differs from the official one."""
     if has_traditional(unicodedata.normalize("NFKC", found)):

@@ -425,7 +425,8 @@ def _read(text: str, name: str | None, native) -> Document:
         if key.lower() in _META_NAMES and m.get("content"):
             meta.append((key, m.get("content").strip()))
     _prepare(root, data)
-    if native is not None and data.count(b"\n") + data.count(b"\r") >= _NATIVE_LINES:
+    # (a line takes a byte at least: a smaller page is never counted)
+    if native is not None and len(data) >= _NATIVE_LINES and data.count(b"\n") + data.count(b"\r") >= _NATIVE_LINES:
         native = None
     if native is None:
         _mark_breaks(root)
