@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..document import Cell, Location, Paragraph, new_tuple
@@ -38,8 +37,14 @@ class Token(NamedTuple):
         return self.raw.strip().isdigit()
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
+    """A published row cut into label cells and value cells.
+
+    A named tuple, built with :func:`~xxgk.document.new_tuple` per table row: a frozen
+    dataclass's generated ``__init__`` runs as interpreted Python even in the compiled module
+    and cost more than cutting the row.
+    """
+
     labels: tuple[Cell, ...]  # non-blank label cells, left to right
     values: tuple[Token, ...]  # value cells after the last label
     loc: Location
@@ -85,7 +90,7 @@ def split_row(cells: tuple[Cell, ...]) -> Row:
             last = labels[-1]
             labels = labels[:-1] + (Cell(label, last.loc, last.rowspan, last.colspan, last.confidence),)
             values = tuple(Token(n, last.loc, last.confidence) for n in nums)
-    return Row(labels, values, loc)
+    return new_tuple(Row, (labels, values, loc, False))
 
 
 def split_label_numbers(text: str) -> tuple[str, list[str]] | None:
