@@ -17,7 +17,7 @@ from functools import lru_cache
 from opencc import OpenCC
 from rapidfuzz import fuzz
 
-from ..memo import CACHE_SIZE, MAX_TEXT, memo_text
+from ..memo import CACHE_SIZE, MAX_TEXT, memo_text, memo_text_args
 
 _TW2SP = OpenCC("tw2sp")  # phrases too: 檔案 -> 文件, 資訊 -> 信息
 
@@ -133,7 +133,7 @@ def same_text(found: str, official: str) -> bool:
     return _plain(found) == _plain(official)
 
 
-@memo_text
+@memo_text_args
 def describe_deviation(found: str, official: str) -> str:
     """Classify how a published label differs from the official one."""
     if has_traditional(unicodedata.normalize("NFKC", found)):

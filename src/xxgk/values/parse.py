@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..memo import memo_text
+from ..memo import memo_text, memo_text_args
 from ..templates.model import CellKind
 
 BLANK_MARKS = {"", "/", "／", "\\", "-", "—", "——", "–", "－", "―", "─", "无", "空", "暂无", "N/A", "n/a", "NA", "×", "x", "X"}
@@ -70,7 +70,7 @@ def looks_numeric(raw: str) -> bool:
     return m is not None and _NOTE_OK.match(m.group("rest")) is not None
 
 
-@memo_text
+@memo_text_args
 def parse_value(raw: str, kind: CellKind, unit: str | None = None) -> ParsedValue:
     text = clean(raw)
     if text.replace(" ", "") in BLANK_MARKS:
