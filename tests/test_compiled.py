@@ -22,6 +22,8 @@ from xxgk.report.jsonio import dumps, report_to_dict
 from xxgk.templates import TEMPLATES
 from xxgk.testing import WRITERS, random_report
 
+from .compiled_support import copy_sources
+
 SEEDS = Path(__file__).parent / "seeds"
 
 
@@ -92,13 +94,7 @@ def test_ci_runs_the_compiled_modules():
 def test_an_edited_source_is_loaded_instead_of_stale_compiled_code(tmp_path, monkeypatch):
     """A module whose source changed since it was compiled (an edited checkout) is stale; then
     every module is found as its source, never compiled code beside an edited source."""
-    package = tmp_path / "xxgk"
-    sources = Path(compiled.__file__).resolve().parent.parent
-    for name in compiled.MODULES:
-        origin = compiled.source_path(name, sources)
-        target = tmp_path / origin.relative_to(sources)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(origin.read_bytes())
+    package = copy_sources(tmp_path, compiled.source_path, compiled.MODULES)
     monkeypatch.setattr(compiled, "_PACKAGE_DIR", package)
     assert compiled.stale_modules() == list(compiled.MODULES)  # nothing recorded: all stale
 

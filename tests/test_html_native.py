@@ -22,6 +22,7 @@ from xxgk.errors import UnreadableInput
 from xxgk.readers import html as html_reader
 from xxgk.readers.encoding import declared_charset, decode
 
+from .compiled_support import copy_sources
 from .test_html_cells import _BITS, _CELL
 
 NATIVE = html_reader._NATIVE
@@ -234,13 +235,7 @@ def test_the_accelerator_is_not_used_when_python_is_asked_for(monkeypatch):
 
 
 def test_an_edited_accelerator_source_is_stale_and_not_used(tmp_path, monkeypatch):
-    package = tmp_path / "xxgk"
-    sources = Path(compiled.__file__).resolve().parent.parent
-    for name in compiled.NATIVE:
-        origin = compiled.native_source_path(name, sources)
-        target = tmp_path / origin.relative_to(sources)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(origin.read_bytes())
+    package = copy_sources(tmp_path, compiled.native_source_path, compiled.NATIVE)
     monkeypatch.setattr(compiled, "_PACKAGE_DIR", package)
     assert compiled.stale_native() == list(compiled.NATIVE)  # nothing recorded
     record = {name: compiled.source_hash(compiled.native_source_path(name, tmp_path)) for name in compiled.NATIVE}

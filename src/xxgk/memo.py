@@ -35,17 +35,9 @@ def memo_text(fn: F) -> F:
     @wraps(fn)
     def wrapper(text):
         result = cache.get(text, _MISS)
-        if result is _MISS:
-            result = fn(text)
-            if len(text) <= MAX_TEXT:
-                if len(cache) >= CACHE_SIZE:
-                    cache.clear()
-                cache[text] = result
-        return result
+        return _remember(cache, text, text, fn(text)) if result is _MISS else result
 
-    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
-    wrapper.cache_size = cache.__len__  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    return _with_cache(wrapper, cache)
 
 
 def memo_text_args(fn: F) -> F:
@@ -57,14 +49,21 @@ def memo_text_args(fn: F) -> F:
     def wrapper(text, *args):
         key = (text, *args, *map(type, args))
         result = cache.get(key, _MISS)
-        if result is _MISS:
-            result = fn(text, *args)
-            if len(text) <= MAX_TEXT:
-                if len(cache) >= CACHE_SIZE:
-                    cache.clear()
-                cache[key] = result
-        return result
+        return _remember(cache, key, text, fn(text, *args)) if result is _MISS else result
 
-    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
-    wrapper.cache_size = cache.__len__  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    return _with_cache(wrapper, cache)
+
+
+def _remember(cache: dict, key, text: str, result):
+    """Keep ``result`` under ``key`` if ``text`` is short; the cache is emptied when full."""
+    if len(text) <= MAX_TEXT:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        cache[key] = result
+    return result
+
+
+def _with_cache(wrapper, cache: dict):
+    wrapper.cache_clear = cache.clear
+    wrapper.cache_size = cache.__len__
+    return wrapper
