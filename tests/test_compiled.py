@@ -22,8 +22,6 @@ from xxgk.report.jsonio import dumps, report_to_dict
 from xxgk.templates import TEMPLATES
 from xxgk.testing import WRITERS, random_report
 
-from .compiled_support import copy_sources
-
 SEEDS = Path(__file__).parent / "seeds"
 
 
@@ -94,6 +92,8 @@ def test_ci_runs_the_compiled_modules():
 def test_an_edited_source_is_loaded_instead_of_stale_compiled_code(tmp_path, monkeypatch):
     """A module whose source changed since it was compiled (an edited checkout) is stale; then
     every module is found as its source, never compiled code beside an edited source."""
+    from .compiled_support import copy_sources  # (here: a child process imports this file as a top-level module)
+
     package = copy_sources(tmp_path, compiled.source_path, compiled.MODULES)
     monkeypatch.setattr(compiled, "_PACKAGE_DIR", package)
     assert compiled.stale_modules() == list(compiled.MODULES)  # nothing recorded: all stale
