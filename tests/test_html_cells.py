@@ -3,6 +3,7 @@ what reading each cell on its own gives (its text nodes joined, whitespace folde
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -30,7 +31,7 @@ def _page(rows: list[list[str]], pretty: bool) -> str:
 
 def _cell_by_cell(page: str) -> list[list[str]]:
     root = etree.fromstring(page.encode(), etree.HTMLParser(encoding="utf-8"))
-    html_reader._prepare(root, page.encode())
+    html_reader._prepare(root, page.encode(), True)
     html_reader._mark_breaks(root)
     table = next(root.iter("table"))
     return [
@@ -77,11 +78,41 @@ def test_hidden_elements_are_not_read_however_the_style_is_written():
     assert texts == ["看得见", "display: none 只是文字"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=64), st.text(alphabet="规章\ufdd0\ufdef\ufffe\uffff\ufdcf\ufdf0\uffbd \t\n\r", max_size=8))
-def test_characters_xml_cannot_hold_are_found_by_the_byte_table_as_by_the_pattern(raw, text):
-    data = raw + text.encode("utf-8")
-    assert html_reader._xml_safe(data) == html_reader._NOT_XML.sub(b" ", data)
+_SCANNED = st.text(alphabet="规章\ufdd0\ufdef\ufffe\uffff\ufdcf\ufdf0\uffbd\uffe5 \t\n\r\x01\x1fdisplyvtbDISPLYVTB", max_size=14)
+_WORDS = st.sampled_from(["", "display", "DiSpLaY", "visibility", "VISIBILITY", "displa", "visibilit", "d\x01isplay"])
+
+
+def _page_bytes(raw: bytes, text: str, word: str, cut: int) -> bytes:
+    data = raw + text.encode("utf-8") + word.encode()
+    return data[: len(data) - cut]  # (a page may end inside a character or a word)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=64), _SCANNED, _WORDS, st.integers(0, 2))
+def test_the_quick_look_at_a_page_misses_nothing_that_needs_cleaning_or_may_hide(raw, text, word, cut):
+    data = _page_bytes(raw, text, word, cut)
+    unsafe, words = html_reader._scan_page(data)
+    assert unsafe or html_reader._NOT_XML.search(data) is None
+    assert words == (b"display" in data.lower() or b"visibility" in data.lower())
+
+
+@pytest.mark.skipif(html_reader._SCANNER is None, reason="the accelerator is not built here")
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=64), _SCANNED, _WORDS, st.integers(0, 2))
+def test_the_accelerated_look_at_a_page_is_exact(raw, text, word, cut):
+    data = _page_bytes(raw, text, word, cut)
+    lowered = data.lower()
+    assert html_reader._SCANNER.scan(data) == (
+        html_reader._NOT_XML.search(data) is not None,
+        b"display" in lowered or b"visibility" in lowered,
+    )
+
+
+def test_a_page_with_characters_xml_cannot_hold_reads_them_as_spaces():
+    page = "<html><body><p>甲\x01乙\ufdd0丙\uffff丁</p><table><tr><td>5\x0b件</td><td>\ufffe7</td></tr></table></body></html>"
+    doc = read_html(page)
+    assert [p.text for p in doc.paragraphs] == ["甲 乙 丙 丁"]
+    assert [c.text for c in doc.tables[0].rows[0]] == ["5 件", "7"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -95,3 +126,17 @@ def test_control_characters_are_counted_as_the_unicode_category_says(noise, cont
     text = noise + controls
     want = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\x0b\x0c\r")
     assert count_controls(text) == want == len(re.findall("[\x00-\x08\x0e-\x1f\x7f-\x9f]", text))
+
+
+def test_a_page_read_from_its_own_utf8_bytes_reads_as_from_its_text():
+    from xxgk.readers import read_document
+    from xxgk.readers.encoding import decode
+
+    body = "<html><body><p>一、总体情况</p><table><tr><td>新收政府信息公开申请数量</td><td>12</td></tr></table></body></html>"
+    for page in (body, '<?xml version="1.0" encoding="utf-8"?>\n' + body, "\ufeff" + body):
+        data = page.encode("utf-8")
+        assert read_html(page, utf8=data) == read_html(page)
+        # only bytes that are the text exactly (no BOM, nothing replaced) are passed on as UTF-8
+        text, encoding = decode(data)
+        assert (encoding == "utf-8") == (text.encode("utf-8") == data)
+        assert read_document(data) == read_html(text)

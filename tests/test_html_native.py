@@ -46,6 +46,7 @@ def test_ci_reads_html_tables_with_the_accelerator():
     assert compiled.stale_native() == []
     assert compiled.native("xxgk.readers.html_tables") is not None
     assert NATIVE is not None
+    assert html_reader._SCANNER is not None
 
 
 # -- generated tables -------------------------------------------------------------------------

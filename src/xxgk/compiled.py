@@ -47,7 +47,7 @@ MODULES = (
 )
 
 #: Cython modules, each built from a ``.pyx`` beside it: used through :func:`native`
-NATIVE = ("xxgk.readers.html_tables",)
+NATIVE = ("xxgk.readers.html_tables", "xxgk.readers.page_scan")
 
 #: written by setup.py next to this file: module name -> SHA-256 of the source compiled
 SOURCES_FILE = "compiled_sources.json"

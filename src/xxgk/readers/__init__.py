@@ -78,9 +78,9 @@ def read_document(source: Source, name: str | None = None, kind: str | None = No
         return read_image(data, name)
     if kind == "xlsx":  # an xxgk workbook holds data, not a document: xxgk.parse reads it
         raise UnreadableInput("这是 xxgk 填报表，请用 xxgk.parse 读取 (xxgk workbook: use xxgk.parse)")
-    text, _ = decode(data, declared_charset(data))
+    text, encoding = decode(data, declared_charset(data))
     if looks_like_html(text):
-        doc = read_html(text, name)
+        doc = read_html(text, name, utf8=data if encoding == "utf-8" else None)
         if not doc.tables:  # the report may be inline pictures: read them by OCR
             from .ocr.embedded import html_pictures, images_to_blocks
 

@@ -53,13 +53,17 @@ def looks_binary(text: str) -> bool:
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Decode ``data``; returns (text, encoding).  Raises :class:`UnreadableInput` for binary data."""
+    """Decode ``data``; returns (text, encoding).  Raises :class:`UnreadableInput` for binary data.
+
+    The encoding is ``"utf-8"`` only when ``data`` is exactly ``text`` in UTF-8 (no BOM, nothing
+    replaced): UTF-8 with a BOM says ``"utf-8-sig"``.
+    """
     for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             text = data[len(bom) :].decode(enc, errors="replace")
             if looks_binary(text):
                 break
-            return text, enc
+            return text, "utf-8-sig" if enc == "utf-8" else enc
     candidates = [c for c in (declared, "utf-8", "gb18030") if c]
     for enc in dict.fromkeys(candidates):
         try:

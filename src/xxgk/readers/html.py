@@ -50,12 +50,21 @@ _NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xb7[\x90-\xaf]|\xef\x
 _CONTROL_TABLE = bytes(0 if b < 0x20 and b not in b"\t\n\r" else 1 for b in range(256))
 
 
-def _xml_safe(data: bytes) -> bytes:
-    """``data`` with what :data:`_NOT_XML` matches made spaces (looked for quickly first)."""
+def _page_flags(data: bytes) -> tuple[bool, bool]:
+    """Two quick looks at the page before it is parsed: whether it may hold what :data:`_NOT_XML`
+    matches, and whether its ASCII-lowered bytes say ``display`` or ``visibility`` (see
+    :func:`_may_hide`).  The accelerator (:mod:`xxgk.readers.page_scan`) answers both exactly in
+    one pass, :func:`_scan_page` in several."""
+    return _SCANNER.scan(data) if _SCANNER is not None else _scan_page(data)
+
+
+def _scan_page(data: bytes) -> tuple[bool, bool]:
+    """:func:`_page_flags` in Python, each answer a scan of its own; the first is a superset."""
     noncharacters = (b"\xef\xb7", b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FDC0..FDFF (a superset), U+FFFE, U+FFFF
-    if 0 not in data.translate(_CONTROL_TABLE) and not any(seq in data for seq in noncharacters):
-        return data
-    return _NOT_XML.sub(b" ", data)
+    unsafe = 0 in data.translate(_CONTROL_TABLE) or any(seq in data for seq in noncharacters)
+    # (a non-ASCII character never lowers into one of these words)
+    ascii_lowered = data.lower()
+    return unsafe, b"display" in ascii_lowered or b"visibility" in ascii_lowered
 
 
 _CHUNK = 1 << 16
@@ -252,14 +261,15 @@ _CELL_BREAKS = ("br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6")
 _styled = etree.XPath("//*[@style]")
 
 
-def _prepare(root: etree._Element, data: bytes) -> None:
+def _prepare(root: etree._Element, data: bytes, words: bool) -> None:
     """Make the tree say only what a reader sees, once for the whole page.
 
     Hidden elements (``display:none``, ``visibility:hidden``) and elements that hold no reading
-    text (scripts, styles, forms, ...) are removed, their tails kept.
+    text (scripts, styles, forms, ...) are removed, their tails kept.  ``words`` says whether the
+    page (``data``) says ``display`` or ``visibility`` at all (:func:`_page_flags`).
     """
     drop = list(root.iter(*_SKIP))
-    if _may_hide(data):
+    if words and _may_hide(data):
         drop.extend(el for el in _styled(root) if _HIDDEN.search(el.get("style")))
     for el in drop:
         _remove_keeping_tail(el)
@@ -275,12 +285,8 @@ def _mark_breaks(root: etree._Element) -> None:
 
 
 def _may_hide(data: bytes) -> bool:
-    """Whether the page's source (UTF-8) says ``display:none`` or ``visibility:hidden`` anywhere."""
-    # most pages never say either word; lowering the bytes (ASCII only) finds every place where
-    # the lowered text does (a non-ASCII character never lowers into one of these words)
-    ascii_lowered = data.lower()
-    if b"display" not in ascii_lowered and b"visibility" not in ascii_lowered:
-        return False
+    """Whether the page's source (UTF-8) says ``display:none`` or ``visibility:hidden`` anywhere
+    (asked only of a page whose lowered bytes say one of the words: :func:`_page_flags`)."""
     lowered = data.decode("utf-8", errors="replace").lower()
     for word in ("display", "visibility"):
         at = lowered.find(word)
@@ -402,18 +408,26 @@ def _parse(data: bytes) -> etree._Element:
 
 #: reads data tables straight from libxml2 when built (see :mod:`xxgk.compiled`), else None
 _NATIVE = compiled.native("xxgk.readers.html_tables")
+#: scans the page's bytes in one pass when built, else None (:func:`_page_flags`)
+_SCANNER = compiled.native("xxgk.readers.page_scan")
 #: pages of this many line breaks or more are read in Python: libxml2 keeps a line from 65535 on
 #: in the text nodes, which :func:`_mark_breaks` replaces, and the lines lxml gives then differ
 _NATIVE_LINES = 65_000
 
 
-def read_html(text: str, name: str | None = None) -> Document:
-    return _read(text, name, _NATIVE)
+def read_html(text: str, name: str | None = None, *, utf8: bytes | None = None) -> Document:
+    """The page ``text`` as a document.  ``utf8``, when given, must be exactly ``text`` encoded in
+    UTF-8 (as the page's own bytes are when it was decoded from strict UTF-8): it spares encoding
+    the text again."""
+    return _read(text, name, _NATIVE, utf8)
 
 
-def _read(text: str, name: str | None, native) -> Document:
+def _read(text: str, name: str | None, native, utf8: bytes | None = None) -> Document:
     """:func:`read_html`, with data tables read by ``native`` (the accelerator) or in Python (None)."""
-    data = _xml_safe(_XML_DECL.sub("", text, count=1).encode("utf-8", errors="replace"))
+    if utf8 is None or _XML_DECL.match(text):
+        utf8 = _XML_DECL.sub("", text, count=1).encode("utf-8", errors="replace")
+    unsafe, words = _page_flags(utf8)
+    data = _NOT_XML.sub(b" ", utf8) if unsafe else utf8
     root = _parse(data)
     title = None
     meta: list[tuple[str, str]] = []
@@ -424,7 +438,7 @@ def _read(text: str, name: str | None, native) -> Document:
         key = (m.get("name") or m.get("property") or "").strip()
         if key.lower() in _META_NAMES and m.get("content"):
             meta.append((key, m.get("content").strip()))
-    _prepare(root, data)
+    _prepare(root, data, words)
     # (a line takes a byte at least: a smaller page is never counted)
     if native is not None and len(data) >= _NATIVE_LINES and data.count(b"\n") + data.count(b"\r") >= _NATIVE_LINES:
         native = None
