@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xxgk.labels.normalize import core, describe_deviation, enumerator, similarity
 
@@ -40,3 +42,29 @@ def test_enumerators_are_kept_apart():
     assert core("第二十条第（一）项") == "第二十条第一项"
     assert describe_deviation("4、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议、行政诉讼情况") == "numbering"
     assert describe_deviation("規範性檔案", "规范性文件") == "traditional"
+
+
+# -- the quick paths of the normaliser give exactly what the plain steps give --------------------
+_LABEL_CHARS = "规範性檔案文件行政許可资讯國家一（）1.、 \u3000\u00a0\t\n“”‘’「」〝〞\"'ＡＢ１２，：\u200b\ufeff𠀀𡃁𧺯"
+
+
+def _traditional_chars_sample():
+    from xxgk.labels import normalize
+
+    chars = sorted(normalize._TRADITIONAL)
+    return chars[:: max(1, len(chars) // 60)] + [c for c in chars if ord(c) > 0xFFFF][:20]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_LABEL_CHARS) + _traditional_chars_sample()), max_size=30) | st.text(max_size=30))
+def test_the_normaliser_quick_paths_agree_with_the_plain_steps(text):
+    import unicodedata
+
+    from xxgk.labels import normalize
+
+    assert normalize.has_traditional(text) == (not normalize._TRADITIONAL.isdisjoint(text))
+    nfkc = unicodedata.normalize("NFKC", text)
+    plain = normalize._PUNCT_WS.sub("", nfkc.translate(normalize._QUOTES))
+    assert normalize._plain_uncached(text) == plain
+    want = normalize._TW2SP.convert(plain) if not normalize._TRADITIONAL.isdisjoint(plain) else plain
+    assert normalize._simplify(text) == want

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from typing import Any
+from typing import Any, Final
 
 from rapidfuzz import fuzz, process
 
@@ -30,8 +30,8 @@ from .sections import FoundSection, find_sections
 from .tables import PendingSplit, TableReader, TableResult
 
 MAX_COMBINATIONS = 5_000
-TABLE_LABEL_MATCH = 88.0
-FIRST_SUPPORTED_YEAR = 2019
+TABLE_LABEL_MATCH: Final = 88.0
+FIRST_SUPPORTED_YEAR: Final = 2019
 
 
 def extract(doc: Document, source: SourceInfo | None = None) -> Report:
@@ -151,10 +151,12 @@ class _TableLabels:
             return False
         if c in self.cores or any(c[-n:] in xs for n, xs in self.suffixes.items() if n <= len(c)):
             return True
-        return process.extractOne(c, self.similar_cores, scorer=fuzz.ratio, score_cutoff=TABLE_LABEL_MATCH) is not None
+        return _extract_one(c, self.similar_cores, scorer=_ratio, score_cutoff=TABLE_LABEL_MATCH) is not None
 
 
-_TABLE_LABELS: dict[int, tuple[TableSpec, _TableLabels]] = {}
+_extract_one: Final = process.extractOne
+_ratio: Final = fuzz.ratio
+_TABLE_LABELS: Final[dict[int, tuple[TableSpec, _TableLabels]]] = {}
 
 
 def _table_labels(spec: TableSpec) -> _TableLabels:
@@ -164,7 +166,7 @@ def _table_labels(spec: TableSpec) -> _TableLabels:
     return entry[1]
 
 
-_READERS: dict[tuple[int, int], tuple[TableSpec, tuple, TableReader]] = {}
+_READERS: Final[dict[tuple[int, int], tuple[TableSpec, tuple, TableReader]]] = {}
 
 
 def _reader(table: TableSpec, identities: tuple) -> TableReader:

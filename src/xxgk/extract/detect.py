@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Final
 
 from ..labels.normalize import core
 from ..templates import TEMPLATES, TemplateSpec
 
-T2_WEIGHT = 10
+T2_WEIGHT: Final = 10
 
 
 def _table_labels(t, rows: bool = True) -> set[str]:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Final
 
 from ..document import Document, Paragraph
 from ..labels.normalize import simplify
 
-_TITLE_WORDS = re.compile(r"政府信息公开.{0,6}(年度)?报告|政务公开.{0,6}年度报告|信息公开.{0,4}年报")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
-_CN_YEAR = re.compile(r"([〇零一二三四五六七八九○Ｏ]{4})\s*年\s*度?")
-_DATE = re.compile(r"^\D{0,12}?((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?\s*$")
-_CN_DATE = re.compile(r"^([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
-_AGENCY_TAIL = re.compile(r"(关于|的|之)$")
-_AGENCY_END = re.compile(r"(局|委|办|府|院|会|中心|所|处|厅|部|室|站|队|馆|署|社|行|团|庭|镇|乡|街道|办事处|公司|管委会|委员会|政府)$")
-_PUNCT = "　 \t:：,，。.、“”\"'《》()（）[]【】-—_"
-_CN_NUM = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_TITLE_WORDS: Final = re.compile(r"政府信息公开.{0,6}(年度)?报告|政务公开.{0,6}年度报告|信息公开.{0,4}年报")
+_YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+_CN_YEAR: Final = re.compile(r"([〇零一二三四五六七八九○Ｏ]{4})\s*年\s*度?")
+_DATE: Final = re.compile(r"^\D{0,12}?((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?\s*$")
+_CN_DATE: Final = re.compile(r"^([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+_AGENCY_TAIL: Final = re.compile(r"(关于|的|之)$")
+_AGENCY_END: Final = re.compile(r"(局|委|办|府|院|会|中心|所|处|厅|部|室|站|队|馆|署|社|行|团|庭|镇|乡|街道|办事处|公司|管委会|委员会|政府)$")
+_PUNCT: Final = "　 \t:：,，。.、“”\"'《》()（）[]【】-—_"
+_CN_NUM: Final = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _cn_int(s: str) -> int:

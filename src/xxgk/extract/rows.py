@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from ..document import Cell, Location, Paragraph, new_tuple
 from ..memo import memo_text
@@ -11,10 +11,10 @@ from ..values.parse import clean, is_blank, looks_numeric
 
 _ONE_NUMBER = r"[+\-]?\d[\d,]*(?:\.\d+)?"
 # numbers are separated by whitespace: each way of reading a line is unique, so no backtracking blow-up
-_TRAILING_NUMBERS = re.compile(
+_TRAILING_NUMBERS: Final = re.compile(
     rf"^(?P<label>.*?[^\d\s.,+\-])\s*(?P<nums>{_ONE_NUMBER}(?:\s+{_ONE_NUMBER})*)\s*$", re.S
 )
-_SPACE_SPLIT = re.compile(r"\s+")
+_SPACE_SPLIT: Final = re.compile(r"\s+")
 
 
 class Token(NamedTuple):
@@ -63,13 +63,16 @@ class Row(NamedTuple):
         return any(not t.blank for t in self.values)
 
 
-@memo_text  # pure; cell texts repeat across rows and documents
-def is_value_text(text: str) -> bool:
+def _is_value_text(text: str) -> bool:
     """Blank, a number, or numbers separated by spaces ("0 0 0")."""
     if is_blank(text) or looks_numeric(text):
         return True
     parts = _SPACE_SPLIT.split(clean(text))
     return len(parts) > 1 and all(looks_numeric(p) for p in parts)
+
+
+# memoised (pure; cell texts repeat across rows and documents), bound Final (see xxgk.memo)
+is_value_text: Final = memo_text(_is_value_text)
 
 
 def split_row(cells: tuple[Cell, ...]) -> Row:
@@ -80,7 +83,8 @@ def split_row(cells: tuple[Cell, ...]) -> Row:
         if text and not text.isdigit() and not is_value_text(text):  # (a number or empty: a value)
             last_label = i
     labels = tuple(c for c in cells[: last_label + 1] if not is_blank(c.text))
-    values = tuple([new_tuple(Token, (c.text, c.loc, c.confidence)) for c in cells[last_label + 1 :]])
+    make, token = new_tuple, Token  # (looked up once, not once per cell)
+    values = tuple([make(token, (c.text, c.loc, c.confidence)) for c in cells[last_label + 1 :]])
     loc = cells[0].loc if cells else Location()
     if labels and not values:
         # "行政许可 0 0 0" or "行政规范性文件1215300" in one cell

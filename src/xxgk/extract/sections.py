@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from ..document import Document, Paragraph
 from ..labels.normalize import core, has_traditional, simplify, similarity, split_enumerator
 from ..report.model import Deviation
 from ..templates.model import SectionSpec
 
-HEADING_MATCH = 82.0
-MAX_HEADING_CHARS = 48
+HEADING_MATCH: Final = 82.0
+MAX_HEADING_CHARS: Final = 48
 _CN_DIGITS = "一二三四五六七八九十"
 
 

@@ -24,8 +24,8 @@ from ..values.parse import parse_value
 from .digits import split_runs
 from .rows import Row, Token, split_spaces
 
-ROW_MATCH = 80.0  # similarity needed to take a row label as a template row
-COLUMN_MATCH = 85.0  # similarity needed to take a header cell as a column label
+ROW_MATCH: Final = 80.0  # similarity needed to take a row label as a template row
+COLUMN_MATCH: Final = 85.0  # similarity needed to take a header cell as a column label
 
 # An Enum member looked up on its class goes through the Enum metaclass's attribute hook, which
 # costs more than building the cell: the members used per cell are looked up once, here.
@@ -35,6 +35,9 @@ _BLANK: Final = CellStatus.BLANK
 _UNREADABLE: Final = CellStatus.UNREADABLE
 _MISSING: Final = CellStatus.MISSING
 _SPLIT: Final = CellStatus.SPLIT
+# and the names used per cell are Final too: compiled, they are held in C statics, not looked up
+_NEW_TUPLE: Final = new_tuple
+_CELL_VALUE: Final = CellValue
 
 
 @dataclass
@@ -89,7 +92,7 @@ def _label_score(label: str, joined: str | None, officials: tuple[str, ...]) -> 
 
 
 # pure, and every document asks it about the same few labels (short ones only: see ..memo)
-_label_score_memo = lru_cache(maxsize=CACHE_SIZE)(_label_score)
+_label_score_memo: Final = lru_cache(maxsize=CACHE_SIZE)(_label_score)
 
 
 def _deviation_kind(found: str, official: str, variants: tuple[str, ...]) -> str:
@@ -106,9 +109,11 @@ def _best_similarity(text: str, officials: tuple[str, ...]) -> float:
     return _best_similarity_memo(text, officials)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _best_similarity_memo(text: str, officials: tuple[str, ...]) -> float:
+def _best_similarity_uncached(text: str, officials: tuple[str, ...]) -> float:
     return max((similarity(text, lab) for lab in officials), default=0.0)
+
+
+_best_similarity_memo: Final = lru_cache(maxsize=CACHE_SIZE)(_best_similarity_uncached)
 
 
 class TableReader:
@@ -375,14 +380,14 @@ class TableReader:
         raw = tok.raw
         if raw.isascii() and raw.isdigit():  # a plain number, as most cells are
             number = Decimal(raw) if col.kind is _MONEY else int(raw)
-            return new_tuple(CellValue, (key, number, _READ, raw, None, tok.loc, tok.confidence))
+            return _NEW_TUPLE(_CELL_VALUE, (key, number, _READ, raw, None, tok.loc, tok.confidence))
         parsed = parse_value(raw, col.kind, col.unit)
         if parsed.value is None:
             if parsed.problem:
                 result.warnings.append(ParseWarning("cell.unreadable", f"{key}：{parsed.problem}", key=key, loc=tok.loc))
-                return new_tuple(CellValue, (key, None, _UNREADABLE, tok.raw, parsed.note, tok.loc, tok.confidence))
-            return new_tuple(CellValue, (key, None, _BLANK, tok.raw, None, tok.loc, tok.confidence))
-        return new_tuple(CellValue, (key, parsed.value, _READ, tok.raw, parsed.note, tok.loc, tok.confidence))
+                return _NEW_TUPLE(_CELL_VALUE, (key, None, _UNREADABLE, tok.raw, parsed.note, tok.loc, tok.confidence))
+            return _NEW_TUPLE(_CELL_VALUE, (key, None, _BLANK, tok.raw, None, tok.loc, tok.confidence))
+        return _NEW_TUPLE(_CELL_VALUE, (key, parsed.value, _READ, tok.raw, parsed.note, tok.loc, tok.confidence))
 
     def _split(
         self, row: Row, block: BlockSpec, rspec: RowSpec, keys: list[str], tokens: list[Token], result: TableResult

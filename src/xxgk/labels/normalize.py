@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
 from opencc import OpenCC
 from rapidfuzz import fuzz
 
 from ..memo import CACHE_SIZE, MAX_TEXT, memo_text, memo_text_args
 
-_TW2SP = OpenCC("tw2sp")  # phrases too: 檔案 -> 文件, 資訊 -> 信息
+_TW2SP: Final = OpenCC("tw2sp")  # phrases too: 檔案 -> 文件, 資訊 -> 信息
 
 
 def _traditional_characters() -> frozenset[str]:
@@ -35,15 +36,21 @@ def _traditional_characters() -> frozenset[str]:
     return frozenset(out)
 
 
-_TRADITIONAL = _traditional_characters()
+_TRADITIONAL: Final = _traditional_characters()
+# The set's characters of the Basic Multilingual Plane, and every character beyond it: the regex
+# engine tests a character against a class of BMP characters with one bitmap look-up, far faster
+# than hashing each character of the text into the set; beyond the BMP the set decides.
+_MAYBE_TRADITIONAL: Final = re.compile(
+    "[" + "".join(re.escape(ch) for ch in sorted(_TRADITIONAL) if ord(ch) <= 0xFFFF) + "\U00010000-\U0010FFFF]"
+)
 
 
 def has_traditional(text: str) -> bool:
-    """True when ``text`` holds a character that simplified Chinese writes differently (fast set test)."""
-    return not _TRADITIONAL.isdisjoint(text)
+    """True when ``text`` holds a character that simplified Chinese writes differently."""
+    return _MAYBE_TRADITIONAL.search(text) is not None and not _TRADITIONAL.isdisjoint(text)
 
 _CN_NUM = "一二三四五六七八九十"
-_ENUM = re.compile(
+_ENUM: Final = re.compile(
     rf"""^\s*(
         第[{_CN_NUM}\d]+[条项]\s* |             # not an enumerator: kept (第二十条第（一）项)
         [{_CN_NUM}]+\s*[、.．,，]\s* |          # 一、
@@ -53,24 +60,34 @@ _ENUM = re.compile(
     )""",
     re.X,
 )
-_PUNCT_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"', "「": '"', "」": '"'})
+_PUNCT_WS: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_QUOTES: Final = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"', "「": '"', "」": '"'})
+# what _PUNCT_WS or _QUOTES change: most labels hold neither, and one search is far cheaper than
+# str.translate (a dict look-up per character of a non-Latin text) and a substitution
+_SPACE_OR_QUOTE: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff“”‘’〝〞「」]")
 
 
-@lru_cache(maxsize=65536)
-def simplify(text: str) -> str:
+def _plain_nfkc(text: str) -> str:
+    """``text`` (NFKC already) with curly quotes straightened and whitespace removed."""
+    return _PUNCT_WS.sub("", text.translate(_QUOTES)) if _SPACE_OR_QUOTE.search(text) else text
+
+
+# The memoised functions below are bound as Final names to their wrappers (see xxgk.memo).
+def _simplify(text: str) -> str:
     """NFKC, simplified characters, curly quotes straightened, whitespace removed."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = _PUNCT_WS.sub("", text)
+    text = _plain_nfkc(unicodedata.normalize("NFKC", text))
     # the converter is slow pure Python: run it only on text that has traditional characters
     return _to_simplified(text) if has_traditional(text) else text
 
 
-@memo_text
-def _to_simplified(text: str) -> str:
+def _to_simplified_uncached(text: str) -> str:
     """OpenCC's conversion, cached apart from :func:`simplify`: labels damaged in different ways
     (spaces, widths) come to the same text here."""
     return _TW2SP.convert(text)
+
+
+simplify: Final = lru_cache(maxsize=65536)(_simplify)
+_to_simplified: Final = memo_text(_to_simplified_uncached)
 
 
 def split_enumerator(text: str) -> tuple[str, str]:
@@ -86,11 +103,13 @@ def enumerator(text: str) -> str:
     return split_enumerator(text)[0]
 
 
-@lru_cache(maxsize=65536)
-def core(text: str) -> str:
+def _core(text: str) -> str:
     """What a label says: simplified, enumerator stripped, only letters and digits kept."""
     _, rest = split_enumerator(text)
     return "".join(ch for ch in rest if ch.isalnum() or ch in "/")
+
+
+core: Final = lru_cache(maxsize=65536)(_core)
 
 
 def similarity(found: str, official: str) -> float:
@@ -101,13 +120,16 @@ def similarity(found: str, official: str) -> float:
     return core_similarity(a, b)
 
 
+_ratio: Final = fuzz.ratio
+
+
 def core_similarity(a: str, b: str) -> float:
     """:func:`similarity` of two labels already reduced by :func:`core`."""
     if not a or not b:
         return 0.0
     if a == b:
         return 100.0
-    score = fuzz.ratio(a, b)
+    score = _ratio(a, b)
     # a label that carries its group in front ("（三）不予公开1.属于国家秘密") ends with the official one
     if len(b) >= 2 and a.endswith(b):
         score = max(score, 92.0)
@@ -115,13 +137,15 @@ def core_similarity(a: str, b: str) -> float:
 
 
 # the extractor compares the same published labels with the same official ones many times
-_core_similarity_memo = lru_cache(maxsize=CACHE_SIZE)(core_similarity)
+_core_similarity_memo: Final = lru_cache(maxsize=CACHE_SIZE)(core_similarity)
 
 
-@memo_text
-def _plain(text: str) -> str:
+def _plain_uncached(text: str) -> str:
     """NFKC, curly quotes straightened, whitespace removed; characters left as written."""
-    return _PUNCT_WS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    return _plain_nfkc(unicodedata.normalize("NFKC", text))
+
+
+_plain: Final = memo_text(_plain_uncached)
 
 
 def same_text(found: str, official: str) -> bool:
@@ -133,8 +157,7 @@ def same_text(found: str, official: str) -> bool:
     return _plain(found) == _plain(official)
 
 
-@memo_text_args
-def describe_deviation(found: str, official: str) -> str:
+def _describe_deviation(found: str, official: str) -> str:
     """Classify how a published label differs from the official one."""
     if has_traditional(unicodedata.normalize("NFKC", found)):
         return "traditional"
@@ -145,3 +168,6 @@ def describe_deviation(found: str, official: str) -> str:
     if f_rest == o_rest:
         return "numbering"
     return "wording"
+
+
+describe_deviation: Final = memo_text_args(_describe_deviation)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from lxml import etree
 
@@ -26,28 +27,28 @@ from ..document import Cell, Document, Location, Paragraph, Table, new_tuple
 from ..errors import UnreadableInput
 from .layout import LAYOUT_CELL_TEXT
 
-_SKIP = {
+_SKIP: Final = {
     "script", "style", "noscript", "head", "template", "iframe", "object", "embed", "svg",
     "select", "option", "button", "input", "textarea", "map", "canvas", "audio", "video",
 }  # fmt: skip
-_BLOCK = {
+_BLOCK: Final = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
     "section", "article", "header", "footer", "aside", "nav", "main", "center", "blockquote",
     "pre", "form", "fieldset", "address", "hr", "figure", "figcaption", "caption", "body", "html",
     "tr", "td", "th", "tbody", "thead", "tfoot",
 }  # fmt: skip
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u200b\ufeff]+")
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_HEADINGS: Final = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HIDDEN: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS: Final = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u200b\ufeff]+")
+_XML_DECL: Final = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # characters XML text may not hold (lxml refuses them when the tree is edited), and the
 # noncharacters U+FDD0..U+FDEF that mark rows and cells in _table_texts: read as spaces.  Matched
 # in the page's UTF-8, where a byte below 0x20 is always a character of its own and 0xEF always
 # starts one, so a match is always whole characters.
-_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]")
+_NOT_XML: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]")
 # the control bytes of _NOT_XML made 0 and every other byte 1: a byte table scans far faster
 # than a character class
-_CONTROL_TABLE = bytes(0 if b < 0x20 and b not in b"\t\n\r" else 1 for b in range(256))
+_CONTROL_TABLE: Final = bytes(0 if b < 0x20 and b not in b"\t\n\r" else 1 for b in range(256))
 
 
 def _page_flags(data: bytes) -> tuple[bool, bool]:
@@ -67,8 +68,8 @@ def _scan_page(data: bytes) -> tuple[bool, bool]:
     return unsafe, b"display" in ascii_lowered or b"visibility" in ascii_lowered
 
 
-_CHUNK = 1 << 16
-_META_NAMES = {"articletitle", "pubdate", "contentsource", "sitename", "columnname", "author", "description"}
+_CHUNK: Final = 1 << 16
+_META_NAMES: Final = {"articletitle", "pubdate", "contentsource", "sitename", "columnname", "author", "description"}
 
 
 def _span(value: str | None) -> int:
@@ -236,9 +237,11 @@ def _local(el: etree._Element) -> str:
     return _local_name(tag) if isinstance(tag, str) else ""
 
 
-@lru_cache(maxsize=1024)
-def _local_name(tag: str) -> str:
+def _local_name_uncached(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower()
+
+
+_local_name: Final = lru_cache(maxsize=1024)(_local_name_uncached)
 
 
 # The HTML parser gives lower-case tag names without namespaces, so lxml can filter by tag in C.
@@ -257,8 +260,8 @@ def _cells_of(tr: etree._Element) -> list[etree._Element]:
 
 
 #: elements whose start and end are line breaks in a cell's text
-_CELL_BREAKS = ("br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6")
-_styled = etree.XPath("//*[@style]")
+_CELL_BREAKS: Final = ("br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+_styled: Final = etree.XPath("//*[@style]")
 
 
 def _prepare(root: etree._Element, data: bytes, words: bool) -> None:
@@ -311,14 +314,14 @@ def _remove_keeping_tail(el: etree._Element) -> None:
 
 
 # Unicode noncharacters, never in a page's text (read_html turns them into spaces, see _NOT_XML)
-_ROW_MARK = "\ufdd0"
-_CELL_MARK = "\ufdd1"
+_ROW_MARK: Final = "\ufdd0"
+_CELL_MARK: Final = "\ufdd1"
 # A cell's text is its text nodes joined, with each run of whitespace within a line made one
 # space (zero-width spaces and BOMs count as whitespace), lines trimmed, empty lines dropped and
 # the ends trimmed.  The patterns start with a character class or a literal, which the regex
 # engine scans for quickly, and never backtrack.
-_SPACES = re.compile("[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
-_BREAKS = re.compile(r"\n\s+")
+_SPACES: Final = re.compile("[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+_BREAKS: Final = re.compile(r"\n\s+")
 
 
 def _fold(text: str) -> str:
@@ -365,8 +368,8 @@ def _table_texts(table: etree._Element, trs: list[etree._Element], rows: list[li
 
 
 #: pages up to this size are parsed whole and their elements counted after
-_SMALL_PAGE = 1 << 20
-_count_elements = etree.XPath("count(//*)")
+_SMALL_PAGE: Final = 1 << 20
+_count_elements: Final = etree.XPath("count(//*)")
 
 
 def _parse(data: bytes) -> etree._Element:
@@ -407,12 +410,12 @@ def _parse(data: bytes) -> etree._Element:
 
 
 #: reads data tables straight from libxml2 when built (see :mod:`xxgk.compiled`), else None
-_NATIVE = compiled.native("xxgk.readers.html_tables")
+_NATIVE: Final = compiled.native("xxgk.readers.html_tables")
 #: scans the page's bytes in one pass when built, else None (:func:`_page_flags`)
-_SCANNER = compiled.native("xxgk.readers.page_scan")
+_SCANNER: Final = compiled.native("xxgk.readers.page_scan")
 #: pages of this many line breaks or more are read in Python: libxml2 keeps a line from 65535 on
 #: in the text nodes, which :func:`_mark_breaks` replaces, and the lines lxml gives then differ
-_NATIVE_LINES = 65_000
+_NATIVE_LINES: Final = 65_000
 
 
 def read_html(text: str, name: str | None = None, *, utf8: bytes | None = None) -> Document:

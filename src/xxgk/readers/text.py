@@ -15,18 +15,19 @@ such as ``[bookmark: _GoBack]`` is removed.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .. import limits
 from ..document import Cell, Document, Location, Paragraph, Table, new_tuple
 from ..errors import UnreadableInput
 
-_DEBRIS = re.compile(r"\[bookmark:[^\]\n]*\]")  # within one line
-_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_SEPARATOR = re.compile(r"^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$")
-_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
-_MD_HEADING = re.compile(r"^#{1,6}\s+")
-_BR = re.compile(r"<br\s*/?>", re.I)
-_CONTINUATION_MAX = 4  # a line without a tab continues the previous cell if it is this short
+_DEBRIS: Final = re.compile(r"\[bookmark:[^\]\n]*\]")  # within one line
+_PIPE_ROW: Final = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEPARATOR: Final = re.compile(r"^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$")
+_PIPE_SPLIT: Final = re.compile(r"(?<!\\)\|")
+_MD_HEADING: Final = re.compile(r"^#{1,6}\s+")
+_BR: Final = re.compile(r"<br\s*/?>", re.I)
+_CONTINUATION_MAX: Final = 4  # a line without a tab continues the previous cell if it is this short
 
 
 def _lines(text: str) -> list[str]:

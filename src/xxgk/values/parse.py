@@ -12,23 +12,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Final
 from decimal import Decimal, InvalidOperation
 
 from ..memo import memo_text, memo_text_args
 from ..templates.model import CellKind
 
-BLANK_MARKS = {"", "/", "／", "\\", "-", "—", "——", "–", "－", "―", "─", "无", "空", "暂无", "N/A", "n/a", "NA", "×", "x", "X"}
+BLANK_MARKS: Final = {"", "/", "／", "\\", "-", "—", "——", "–", "－", "―", "─", "无", "空", "暂无", "N/A", "n/a", "NA", "×", "x", "X"}
 
-_MONEY_UNITS = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000), "千元": Decimal("0.1"), "万": Decimal(1)}
+_MONEY_UNITS: Final = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000), "千元": Decimal("0.1"), "万": Decimal(1)}
 _COUNT_UNITS = ("件", "个", "项", "条", "次", "宗", "人", "份", "起", "家")
 _UNIT_ALT = "|".join(sorted(list(_MONEY_UNITS) + list(_COUNT_UNITS), key=len, reverse=True))
-_NUMBER = re.compile(
+_NUMBER: Final = re.compile(
     rf"""^(?P<sign>[+\-−＋－]?)\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>{_UNIT_ALT})?(?P<rest>.*)$""",
     re.S,
 )
 # what may follow a number in a value cell: a bracketed or "其中…" note (never "、…": "1、属于…" is a label)
-_NOTE_OK = re.compile(r"^\s*([(（\[【].*|[;；].*|其中.*|含.*|\*+.*)?$", re.S)
-_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_NOTE_OK: Final = re.compile(r"^\s*([(（\[【].*|[;；].*|其中.*|含.*|\*+.*)?$", re.S)
+_WS: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,26 +53,32 @@ def _original_tail(raw: str, cleaned: str, start: int) -> str | None:
 
 # The functions below are pure and see the same few cell texts ("0", "—", "12") over and over:
 # they are memoised.  ParsedValue is frozen and Decimal immutable, so sharing results is safe.
-@memo_text
-def clean(raw: str) -> str:
+# Each is bound as a Final name (see xxgk.memo) to its memoised wrapper.
+def _clean(raw: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFKC", raw)).strip()
 
 
-@memo_text
-def is_blank(raw: str) -> bool:
+clean: Final = memo_text(_clean)
+
+
+def _is_blank(raw: str) -> bool:
     return clean(raw).replace(" ", "") in BLANK_MARKS
 
 
-@memo_text
-def looks_numeric(raw: str) -> bool:
+is_blank: Final = memo_text(_is_blank)
+
+
+def _looks_numeric(raw: str) -> bool:
     """True when a cell holds a value (a number with optional unit and note), not a label."""
     text = clean(raw)
     m = _NUMBER.match(text)
     return m is not None and _NOTE_OK.match(m.group("rest")) is not None
 
 
-@memo_text_args
-def parse_value(raw: str, kind: CellKind, unit: str | None = None) -> ParsedValue:
+looks_numeric: Final = memo_text(_looks_numeric)
+
+
+def _parse_value(raw: str, kind: CellKind, unit: str | None = None) -> ParsedValue:
     text = clean(raw)
     if text.replace(" ", "") in BLANK_MARKS:
         return ParsedValue(None)
@@ -103,3 +110,6 @@ def parse_value(raw: str, kind: CellKind, unit: str | None = None) -> ParsedValu
     if cell_unit in _MONEY_UNITS:
         return ParsedValue(None, note, cell_unit, problem=f"件数栏出现金额单位：{text!r}")
     return ParsedValue(int(number), note, cell_unit)
+
+
+parse_value: Final = memo_text_args(_parse_value)
