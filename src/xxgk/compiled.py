@@ -33,6 +33,7 @@ from pathlib import Path
 
 MODULES = (
     "xxgk.memo",
+    "xxgk.nfkc",
     "xxgk.labels.normalize",
     "xxgk.values.parse",
     "xxgk.readers.html",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-import unicodedata
 from functools import lru_cache
 from typing import Final
 
@@ -19,6 +18,7 @@ from opencc import OpenCC
 from rapidfuzz import fuzz
 
 from ..memo import CACHE_SIZE, MAX_TEXT, memo_text, memo_text_args
+from ..nfkc import nfkc
 
 _TW2SP: Final = OpenCC("tw2sp")  # phrases too: 檔案 -> 文件, 資訊 -> 信息
 
@@ -62,20 +62,22 @@ _ENUM: Final = re.compile(
 )
 _PUNCT_WS: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _QUOTES: Final = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"', "「": '"', "」": '"'})
-# what _PUNCT_WS or _QUOTES change: most labels hold neither, and one search is far cheaper than
-# str.translate (a dict look-up per character of a non-Latin text) and a substitution
-_SPACE_OR_QUOTE: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff“”‘’〝〞「」]")
+# what _QUOTES changes: most texts hold none, and one search is far cheaper than str.translate
+# (a dict look-up per character of a non-Latin text)
+_QUOTE: Final = re.compile("[“”‘’〝〞「」]")
 
 
 def _plain_nfkc(text: str) -> str:
     """``text`` (NFKC already) with curly quotes straightened and whitespace removed."""
-    return _PUNCT_WS.sub("", text.translate(_QUOTES)) if _SPACE_OR_QUOTE.search(text) else text
+    if _QUOTE.search(text) is not None:
+        text = text.translate(_QUOTES)
+    return _PUNCT_WS.sub("", text)  # (the text itself when there is no whitespace)
 
 
 # The memoised functions below are bound as Final names to their wrappers (see xxgk.memo).
 def _simplify(text: str) -> str:
     """NFKC, simplified characters, curly quotes straightened, whitespace removed."""
-    text = _plain_nfkc(unicodedata.normalize("NFKC", text))
+    text = _plain_nfkc(nfkc(text))
     # the converter is slow pure Python: run it only on text that has traditional characters
     return _to_simplified(text) if has_traditional(text) else text
 
@@ -142,7 +144,7 @@ _core_similarity_memo: Final = lru_cache(maxsize=CACHE_SIZE)(core_similarity)
 
 def _plain_uncached(text: str) -> str:
     """NFKC, curly quotes straightened, whitespace removed; characters left as written."""
-    return _plain_nfkc(unicodedata.normalize("NFKC", text))
+    return _plain_nfkc(nfkc(text))
 
 
 _plain: Final = memo_text(_plain_uncached)
@@ -159,7 +161,7 @@ def same_text(found: str, official: str) -> bool:
 
 def _describe_deviation(found: str, official: str) -> str:
     """Classify how a published label differs from the official one."""
-    if has_traditional(unicodedata.normalize("NFKC", found)):
+    if has_traditional(nfkc(found)):
         return "traditional"
     if same_text(found, official):
         return "format"

@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Final
 from decimal import Decimal, InvalidOperation
 
 from ..memo import memo_text, memo_text_args
+from ..nfkc import nfkc
 from ..templates.model import CellKind
 
 BLANK_MARKS: Final = {"", "/", "／", "\\", "-", "—", "——", "–", "－", "―", "─", "无", "空", "暂无", "N/A", "n/a", "NA", "×", "x", "X"}
@@ -47,7 +47,7 @@ def _original_tail(raw: str, cleaned: str, start: int) -> str | None:
     for i, ch in enumerate(src):
         if consumed >= start:
             return src[i:].strip() or None
-        consumed += len(unicodedata.normalize("NFKC", ch))
+        consumed += len(nfkc(ch))
     return cleaned[start:].strip() or None
 
 
@@ -55,7 +55,7 @@ def _original_tail(raw: str, cleaned: str, start: int) -> str | None:
 # they are memoised.  ParsedValue is frozen and Decimal immutable, so sharing results is safe.
 # Each is bound as a Final name (see xxgk.memo) to its memoised wrapper.
 def _clean(raw: str) -> str:
-    return _WS.sub(" ", unicodedata.normalize("NFKC", raw)).strip()
+    return _WS.sub(" ", nfkc(raw)).strip()
 
 
 clean: Final = memo_text(_clean)
