@@ -68,3 +68,35 @@ def test_the_normaliser_quick_paths_agree_with_the_plain_steps(text):
     assert normalize._plain_uncached(text) == plain
     want = normalize._TW2SP.convert(plain) if not normalize._TRADITIONAL.isdisjoint(plain) else plain
     assert normalize._simplify(text) == want
+
+
+_PHRASE_TEXTS = ["資訊", "檔案", "記憶體", "軟體", "網路", "行政許可", "規範性", "第二十條第", "項", "數量"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_PHRASE_TEXTS + list("（）、，。：；“”,.-—! \u3000") + _traditional_chars_sample()), max_size=12
+    ).map("".join)
+)
+def test_converting_piece_by_piece_is_opencc_on_the_whole_text(text):
+    """OpenCC converts the pieces between its separators one by one; converting (and caching)
+    each piece here gives exactly its conversion of the whole text."""
+    from xxgk.labels import normalize
+
+    assert normalize._to_simplified_uncached(text) == normalize._TW2SP.convert(text)
+
+
+_OFFICIAL_SAMPLE = ["不予公开", "属于国家秘密", "其他法律行政法规禁止公开", "本年新收政府信息公开申请数量", "总计", "自然人", "商业企业", "（三）不予公开", "1.", ""]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.text(st.sampled_from("不予公开属于国家秘密其他总计自然人商业企业法人（三）1.、 本年新收申请数量"), max_size=20),
+    st.lists(st.sampled_from(_OFFICIAL_SAMPLE) | st.text(st.sampled_from("不予公开秘密总计人（一）2"), max_size=8), max_size=6),
+)
+def test_best_similarity_is_the_best_of_each_similarity(found, officials):
+    from xxgk.labels.normalize import best_similarity
+
+    want = max((similarity(found, x) for x in officials), default=0.0)
+    assert best_similarity(found, tuple(officials)) == want

@@ -16,8 +16,13 @@ def _reference(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def test_every_character_alone():
+def test_every_character_alone_and_in_a_long_text():
+    """Alone (as labels are, left to unicodedata) and after 16 full-width commas (a text long
+    enough, and not normalised, so read character by character when it can be)."""
+    pad = "，" * module._SHORT
+    assert module._OTHER.search(pad) is None
     wrong = [cp for cp in range(sys.maxunicode + 1) if nfkc(chr(cp)) != _reference(chr(cp))]
+    wrong += [cp for cp in range(sys.maxunicode + 1) if nfkc(pad + chr(cp)) != _reference(pad + chr(cp))]
     assert wrong == []
 
 
@@ -36,7 +41,7 @@ def test_characters_normalised_alone_never_compose_with_a_neighbour():
 
 def test_the_fast_path_covers_chinese_report_text():
     prose = "2024年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》（国务院令第711号）：①主动公开；㈠依申请公开。"
-    assert module._OTHER.search(prose) is None
+    assert len(prose) > module._SHORT and module._OTHER.search(prose) is None
     assert nfkc(prose) == _reference(prose)
     assert nfkc("（三）不予公开") == "(三)不予公开"
     assert nfkc("规章") == "规章"
@@ -54,6 +59,6 @@ _alphabet = st.one_of(
 
 
 @settings(max_examples=3000, deadline=None)
-@given(st.text(_alphabet, max_size=40))
+@given(st.text(_alphabet, max_size=60))
 def test_any_text(text):
     assert nfkc(text) == _reference(text)

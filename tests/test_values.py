@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xxgk.templates.model import CellKind
@@ -79,3 +79,15 @@ def test_any_count_round_trips(n):
 def test_any_money_round_trips_exactly(d):
     assert parse_value(format(d, "f"), CellKind.MONEY, "万元").value == d
     assert parse_value(format(d * 10000, "f") + "元", CellKind.MONEY, "万元").value == d
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(st.sampled_from("0123456789１２３①٣ ,.，。-—/（）()其中新增件万元規章行政许可\u3000\u200b\t\n"), max_size=16))
+def test_a_text_is_a_value_exactly_when_it_is_blank_a_number_or_numbers(text):
+    """is_value_text's shortcut (no digit after cleaning: a label) changes no answer."""
+    from xxgk.extract.rows import _SPACE_SPLIT, is_value_text
+    from xxgk.values.parse import clean, is_blank, looks_numeric
+
+    parts = _SPACE_SPLIT.split(clean(text))
+    plain = is_blank(text) or looks_numeric(text) or (len(parts) > 1 and all(looks_numeric(p) for p in parts))
+    assert is_value_text(text) == plain

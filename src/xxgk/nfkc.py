@@ -3,11 +3,12 @@
 Labels and cells are compared after NFKC ("，" → ",", "（" → "(", "①" → "1", "㈠" → "(一)").
 CPython normalises by decomposing every character and composing the result again, about
 0.2 µs per character of Chinese text, while what changes in such text is a few punctuation
-marks.  Here a text is normalised character by character instead when each of its characters
-lies in :data:`_RANGES` (ASCII, Latin-1, general punctuation, the CJK blocks, full-width forms)
-and NFKC maps it, alone, to characters that never take part in a composition: then no
-character can compose with, or reorder around, its neighbours, and NFKC of the text is the
-characters' NFKC joined.  Any other text goes to :func:`unicodedata.normalize`.
+marks.  Here a text longer than a label (:data:`_SHORT`) that is not normalised already is
+normalised character by character instead, when each of its characters lies in :data:`_RANGES`
+(ASCII, Latin-1, general punctuation, the CJK blocks, full-width forms) and NFKC maps it,
+alone, to characters that never take part in a composition: then no character can compose
+with, or reorder around, its neighbours, and NFKC of the text is the characters' NFKC joined.
+Any other text goes to :func:`unicodedata.normalize`.
 
 The tables are built from the running Python's own Unicode database, so the two ways agree
 for the version in use; the tests check every character, and that no character these tables
@@ -88,21 +89,21 @@ def _class_body(chars: list[str]) -> str:
 _CHANGES, _SAFE = _character_maps()
 #: a character that is not normalised alone
 _OTHER: Final = re.compile("[^" + _class_body(_SAFE) + "]")
-#: a character NFKC changes, among those
-_CHANGING: Final = re.compile("[" + _class_body(sorted(_CHANGES)) + "]")
+#: runs of characters NFKC changes, among those
+_CHANGING: Final = re.compile("([" + _class_body(sorted(_CHANGES)) + "]+)")
 _CHANGES_FINAL: Final = _CHANGES
-
-
-def _image(m: re.Match) -> str:
-    return _CHANGES_FINAL[m.group()]
+#: texts up to this long are left to unicodedata, which is as fast on them
+_SHORT: Final = 16
 
 
 def nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``."""
-    if text.isascii():  # (NFKC leaves ASCII alone)
+    if unicodedata.is_normalized("NFKC", text):  # (a quick check: most labels are)
         return text
-    if _OTHER.search(text) is not None:
+    if len(text) <= _SHORT or _OTHER.search(text) is not None:
         return unicodedata.normalize("NFKC", text)
-    if _CHANGING.search(text) is None:
-        return text
-    return _CHANGING.sub(_image, text)
+    parts = _CHANGING.split(text)  # text, run, text, run, ..., text
+    for i in range(1, len(parts), 2):
+        run = parts[i]
+        parts[i] = _CHANGES_FINAL[run] if len(run) == 1 else "".join([_CHANGES_FINAL[ch] for ch in run])
+    return "".join(parts)

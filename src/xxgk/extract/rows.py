@@ -15,6 +15,7 @@ _TRAILING_NUMBERS: Final = re.compile(
     rf"^(?P<label>.*?[^\d\s.,+\-])\s*(?P<nums>{_ONE_NUMBER}(?:\s+{_ONE_NUMBER})*)\s*$", re.S
 )
 _SPACE_SPLIT: Final = re.compile(r"\s+")
+_DIGIT: Final = re.compile(r"\d")
 
 
 class Token(NamedTuple):
@@ -65,9 +66,14 @@ class Row(NamedTuple):
 
 def _is_value_text(text: str) -> bool:
     """Blank, a number, or numbers separated by spaces ("0 0 0")."""
-    if is_blank(text) or looks_numeric(text):
+    if is_blank(text):
         return True
-    parts = _SPACE_SPLIT.split(clean(text))
+    cleaned = clean(text)
+    if _DIGIT.search(cleaned) is None:  # (a label: a number has a digit, as has each of numbers)
+        return False
+    if looks_numeric(text):
+        return True
+    parts = _SPACE_SPLIT.split(cleaned)
     return len(parts) > 1 and all(looks_numeric(p) for p in parts)
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Final
 
 from ..document import Location, new_tuple
-from ..labels.normalize import core, describe_deviation, same_text, similarity
+from ..labels.normalize import best_similarity, core, describe_deviation, same_text, similarity
 from ..memo import CACHE_SIZE, MAX_TEXT
 from ..report.model import CellStatus, CellValue, Deviation, Number, ParseWarning
 from ..templates.model import BlockSpec, CellKind, ColumnSpec, Identity, RowSpec, TableSpec
@@ -105,15 +105,11 @@ def _deviation_kind(found: str, official: str, variants: tuple[str, ...]) -> str
 def _best_similarity(text: str, officials: tuple[str, ...]) -> float:
     """The best :func:`similarity` of ``text`` to any of ``officials`` (0 if there are none)."""
     if len(text) > MAX_TEXT:
-        return max((similarity(text, lab) for lab in officials), default=0.0)
+        return best_similarity(text, officials)
     return _best_similarity_memo(text, officials)
 
 
-def _best_similarity_uncached(text: str, officials: tuple[str, ...]) -> float:
-    return max((similarity(text, lab) for lab in officials), default=0.0)
-
-
-_best_similarity_memo: Final = lru_cache(maxsize=CACHE_SIZE)(_best_similarity_uncached)
+_best_similarity_memo: Final = lru_cache(maxsize=CACHE_SIZE)(best_similarity)
 
 
 class TableReader:
