@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
 from ..document import Document, Paragraph
-from ..labels.normalize import core, has_traditional, simplify, similarity, split_enumerator
+from ..labels.normalize import core, core_similarity, has_traditional, simplify, split_enumerator
+from ..memo import CACHE_SIZE, MAX_TEXT
 from ..report.model import Deviation
 from ..templates.model import SectionSpec
 
@@ -23,28 +23,54 @@ class FoundSection:
     heading: Paragraph
 
 
-def _score(text: str, spec: SectionSpec) -> float:
-    return max(similarity(text, h) for h in (spec.heading,) + spec.variants)
+class _Headings:
+    """The headings of a template's sections, gathered once: they are the same for every document.
+
+    ``by_core`` gives the section each heading (or variant) names, by its core (a core two
+    sections share is left out); :meth:`scores` gives a paragraph's :func:`_score` against
+    every section (its best :func:`~xxgk.labels.normalize.similarity` to the section's heading
+    and variants), by the paragraph's core (all a score depends on), memoised.
+    """
+
+    def __init__(self, specs: tuple[SectionSpec, ...]):
+        self.specs = specs
+        self.heading_cores = [tuple(core(h) for h in (spec.heading,) + spec.variants) for spec in specs]
+        out: dict[str, SectionSpec] = {}
+        shared: set[str] = set()
+        for spec, cores in zip(specs, self.heading_cores):
+            for c in cores:
+                if c in out and out[c] is not spec:
+                    shared.add(c)
+                out[c] = spec
+        self.by_core = {c: spec for c, spec in out.items() if c and c not in shared}
+        self._scores: dict[str, tuple[float, ...]] = {}
+
+    def scores(self, text_core: str) -> tuple[float, ...]:
+        known = self._scores.get(text_core)
+        if known is None:
+            known = tuple(max(core_similarity(text_core, h) for h in cores) for cores in self.heading_cores)
+            if len(text_core) <= MAX_TEXT:
+                if len(self._scores) >= CACHE_SIZE:
+                    self._scores.clear()
+                self._scores[text_core] = known
+        return known
 
 
-@lru_cache(maxsize=16)
-def _by_core(specs: tuple[SectionSpec, ...]) -> dict[str, SectionSpec]:
-    """The section each heading (or variant) names, by its core; a core two sections share is left out."""
-    out: dict[str, SectionSpec] = {}
-    shared: set[str] = set()
-    for spec in specs:
-        for heading in (spec.heading,) + spec.variants:
-            c = core(heading)
-            if c in out and out[c] is not spec:
-                shared.add(c)
-            out[c] = spec
-    return {c: spec for c, spec in out.items() if c and c not in shared}
+_HEADINGS: Final[dict[int, _Headings]] = {}
+
+
+def _headings(specs: tuple[SectionSpec, ...]) -> _Headings:
+    entry = _HEADINGS.get(id(specs))
+    if entry is None or entry.specs is not specs:  # (the entry holds specs: its id stays unique)
+        entry = _HEADINGS[id(specs)] = _Headings(specs)
+    return entry
 
 
 def find_sections(doc: Document, specs: tuple[SectionSpec, ...]) -> tuple[list[FoundSection], list[Deviation]]:
     """Headings in document order; each section taken once, at its first strong match."""
     found: dict[str, FoundSection] = {}
-    by_core = _by_core(specs)
+    headings = _headings(specs)
+    by_core = headings.by_core
     for index, block in enumerate(doc.blocks):
         if not isinstance(block, Paragraph):
             continue
@@ -56,15 +82,14 @@ def find_sections(doc: Document, specs: tuple[SectionSpec, ...]) -> tuple[list[F
         if not rest:
             continue
         best, best_spec = 0.0, None
-        exact = by_core.get(core(text))
+        text_core = core(text)
+        exact = by_core.get(text_core)
         if exact is not None and exact.key not in found:  # scores 100: no need to score the others
             best, best_spec = 100.0, exact
-        for spec in specs if best_spec is None else ():
-            if spec.key in found:
-                continue
-            score = _score(text, spec)
-            if score > best:
-                best, best_spec = score, spec
+        else:
+            for spec, score in zip(specs, headings.scores(text_core)):
+                if spec.key not in found and score > best:
+                    best, best_spec = score, spec
         if best_spec is None or best < HEADING_MATCH:
             continue
         # a heading is short: its text is the section title, not a sentence that mentions it
