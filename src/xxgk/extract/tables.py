@@ -9,14 +9,13 @@ reader could not read with certainty is null with a :class:`ParseWarning`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
 from ..document import Location, new_tuple
-from ..labels.normalize import best_similarity, core, describe_deviation, same_text, similarity
+from ..labels.normalize import best_similarity, core, core_similarity, describe_deviation, same_text, similarity
 from ..memo import CACHE_SIZE, MAX_TEXT
 from ..report.model import CellStatus, CellValue, Deviation, Number, ParseWarning
 from ..templates.model import BlockSpec, CellKind, ColumnSpec, Identity, RowSpec, TableSpec
@@ -71,30 +70,6 @@ def _labels(spec: RowSpec | ColumnSpec) -> tuple[str, ...]:
     return (spec.label,) + spec.variants
 
 
-def _row_scorer(row: Row) -> Callable[[tuple[str, ...]], float]:
-    """``score(labels)``: how well ``row``'s label matches a template row with these labels."""
-    label = row.label
-    joined = row.joined_label if len(row.labels) > 1 else None
-    score = _label_score if len(joined or label) > MAX_TEXT else _label_score_memo
-    return lambda officials: score(label, joined, officials)
-
-
-def _label_score(label: str, joined: str | None, officials: tuple[str, ...]) -> float:
-    """Best similarity of a row's label (or its label cells joined) to a template row's labels."""
-    best = 0.0
-    for official in officials:
-        if not official:
-            continue
-        best = max(best, similarity(label, official))
-        if joined is not None:
-            best = max(best, similarity(joined, official))
-    return best
-
-
-# pure, and every document asks it about the same few labels (short ones only: see ..memo)
-_label_score_memo: Final = lru_cache(maxsize=CACHE_SIZE)(_label_score)
-
-
 def _deviation_kind(found: str, official: str, variants: tuple[str, ...]) -> str:
     kind = describe_deviation(found, official)
     if kind != "traditional" and any(same_text(found, v) for v in variants):
@@ -132,6 +107,9 @@ class TableReader:
                 if lab and core(lab):
                     by_core.setdefault(core(lab), set()).add(s)
         self.exact = {c: next(iter(slots)) for c, slots in by_core.items() if len(slots) == 1}
+        # each labelled slot's label and variants, by their cores (what a row label is scored on)
+        self.slot_cores: list[tuple[str, ...] | None] = [tuple(core(lab) for lab in _labels(rspec) if lab) if rspec.label else None for _, rspec in self.slots]
+        self._slot_scores: dict[str, tuple[float | None, ...]] = {}
         # identities within one row (a total column): they can split a digit run in that row
         self.row_identities: dict[str, list[Identity]] = {}
         for ident in identities:
@@ -177,6 +155,21 @@ class TableReader:
                 self._is_header[text] = known
         return known
 
+    def _scores(self, label_core: str) -> tuple[float | None, ...]:
+        """A row label's best similarity to each slot's label and variants, by the label's core
+        (None for a slot without a label), memoised: labels recur across rows and documents."""
+        known = self._slot_scores.get(label_core)
+        if known is None:
+            scores: list[float | None] = []
+            for cores in self.slot_cores:
+                scores.append(None if cores is None else max((core_similarity(label_core, c) for c in cores), default=0.0))
+            known = tuple(scores)
+            if len(label_core) <= MAX_TEXT:
+                if len(self._slot_scores) >= CACHE_SIZE:
+                    self._slot_scores.clear()
+                self._slot_scores[label_core] = known
+        return known
+
     # row matching -----------------------------------------------------------------------------
     def _match(self, rows: list[Row], header_rows: set[int], result: TableResult) -> dict[int, int]:
         """slot index -> row index"""
@@ -192,11 +185,14 @@ class TableReader:
             if exact is not None:  # the one slot that scores 100: no need to score the others
                 best = ((100.0, 0), exact)
             else:
-                row_score = _row_scorer(row)
-                for s, (_, rspec) in enumerate(self.slots):
-                    if not rspec.label:
+                # a row's score against a slot: the best similarity of its label (or of its label
+                # cells joined) to the slot's label and variants
+                scores = self._scores(core(row.label))
+                joined = self._scores(core(row.joined_label)) if len(row.labels) > 1 else None
+                for s, label_score in enumerate(scores):
+                    if label_score is None:
                         continue
-                    score = row_score(_labels(rspec))
+                    score = label_score if joined is None else max(label_score, joined[s] or 0.0)
                     if score < ROW_MATCH:
                         continue
                     # among equal scores prefer the slot nearest after the last match
