@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from ..document import Document, Paragraph
-from ..labels.normalize import core, core_similarity, has_traditional, simplify, split_enumerator
-from ..memo import CACHE_SIZE, MAX_TEXT
+from ..labels.normalize import best_core_similarity, core, has_traditional, simplify, split_enumerator
+from ..memo import memo_text
 from ..report.model import Deviation
 from ..templates.model import SectionSpec
 
@@ -43,17 +44,10 @@ class _Headings:
                     shared.add(c)
                 out[c] = spec
         self.by_core = {c: spec for c, spec in out.items() if c and c not in shared}
-        self._scores: dict[str, tuple[float, ...]] = {}
+        self.scores: Callable[[str], tuple[float, ...]] = memo_text(self._scores)
 
-    def scores(self, text_core: str) -> tuple[float, ...]:
-        known = self._scores.get(text_core)
-        if known is None:
-            known = tuple(max(core_similarity(text_core, h) for h in cores) for cores in self.heading_cores)
-            if len(text_core) <= MAX_TEXT:
-                if len(self._scores) >= CACHE_SIZE:
-                    self._scores.clear()
-                self._scores[text_core] = known
-        return known
+    def _scores(self, text_core: str) -> tuple[float, ...]:
+        return tuple(best_core_similarity(text_core, cores) for cores in self.heading_cores)
 
 
 _HEADINGS: Final[dict[int, _Headings]] = {}

@@ -9,14 +9,15 @@ reader could not read with certainty is null with a :class:`ParseWarning`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
 from ..document import Location, new_tuple
-from ..labels.normalize import best_similarity, core, core_similarity, describe_deviation, same_text, similarity
-from ..memo import CACHE_SIZE, MAX_TEXT
+from ..labels.normalize import best_core_similarity, best_similarity, core, describe_deviation, same_text, similarity
+from ..memo import CACHE_SIZE, MAX_TEXT, memo_text
 from ..report.model import CellStatus, CellValue, Deviation, Number, ParseWarning
 from ..templates.model import BlockSpec, CellKind, ColumnSpec, Identity, RowSpec, TableSpec
 from ..values.parse import parse_value
@@ -99,7 +100,7 @@ class TableReader:
         self.header_labels = tuple(dict.fromkeys(labels))
         self.header_cores = frozenset(core(x) for x in self.header_labels) - {""}
         self.keys = [[spec.cell_key(r, c) for c in b.columns] for b, r in self.slots]
-        self._is_header: dict[str, bool] = {}
+        self.is_header_text: Callable[[str], bool] = memo_text(self._is_header_text)
         # the slots whose official label (or a variant) says exactly what a row label says
         by_core: dict[str, set[int]] = {}
         for s, (_, rspec) in enumerate(self.slots):
@@ -109,7 +110,7 @@ class TableReader:
         self.exact = {c: next(iter(slots)) for c, slots in by_core.items() if len(slots) == 1}
         # each labelled slot's label and variants, by their cores (what a row label is scored on)
         self.slot_cores: list[tuple[str, ...] | None] = [tuple(core(lab) for lab in _labels(rspec) if lab) if rspec.label else None for _, rspec in self.slots]
-        self._slot_scores: dict[str, tuple[float | None, ...]] = {}
+        self.scores: Callable[[str], tuple[float | None, ...]] = memo_text(self._scores)
         # identities within one row (a total column): they can split a digit run in that row
         self.row_identities: dict[str, list[Identity]] = {}
         for ident in identities:
@@ -145,30 +146,18 @@ class TableReader:
 
     def _header_hits(self, row: Row) -> int:
         """How many of the row's label cells are column headers, header groups or the corner note."""
-        return sum(1 for cell in row.labels if self._is_header_text(cell.text))
+        return sum(1 for cell in row.labels if self.is_header_text(cell.text))
 
     def _is_header_text(self, text: str) -> bool:
-        known = self._is_header.get(text)
-        if known is None:
-            known = core(text) in self.header_cores or _best_similarity(text, self.header_labels) >= COLUMN_MATCH
-            if len(text) <= MAX_TEXT and len(self._is_header) < CACHE_SIZE:
-                self._is_header[text] = known
-        return known
+        """Whether a cell's text is a column header, header group or the corner note; memoised
+        as :attr:`is_header_text`."""
+        return core(text) in self.header_cores or _best_similarity(text, self.header_labels) >= COLUMN_MATCH
 
     def _scores(self, label_core: str) -> tuple[float | None, ...]:
         """A row label's best similarity to each slot's label and variants, by the label's core
-        (None for a slot without a label), memoised: labels recur across rows and documents."""
-        known = self._slot_scores.get(label_core)
-        if known is None:
-            scores: list[float | None] = []
-            for cores in self.slot_cores:
-                scores.append(None if cores is None else max((core_similarity(label_core, c) for c in cores), default=0.0))
-            known = tuple(scores)
-            if len(label_core) <= MAX_TEXT:
-                if len(self._slot_scores) >= CACHE_SIZE:
-                    self._slot_scores.clear()
-                self._slot_scores[label_core] = known
-        return known
+        (None for a slot without a label); memoised as :attr:`scores`: labels recur across rows
+        and documents."""
+        return tuple(None if cores is None else best_core_similarity(label_core, cores) for cores in self.slot_cores)
 
     # row matching -----------------------------------------------------------------------------
     def _match(self, rows: list[Row], header_rows: set[int], result: TableResult) -> dict[int, int]:
@@ -187,8 +176,8 @@ class TableReader:
             else:
                 # a row's score against a slot: the best similarity of its label (or of its label
                 # cells joined) to the slot's label and variants
-                scores = self._scores(core(row.label))
-                joined = self._scores(core(row.joined_label)) if len(row.labels) > 1 else None
+                scores = self.scores(core(row.label))
+                joined = self.scores(core(row.joined_label)) if len(row.labels) > 1 else None
                 for s, label_score in enumerate(scores):
                     if label_score is None:
                         continue

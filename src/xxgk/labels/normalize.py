@@ -164,17 +164,20 @@ _cores: Final = lru_cache(maxsize=1024)(_cores_uncached)
 _extract_one: Final = process.extractOne
 
 
-def best_similarity(found: str, officials: tuple[str, ...]) -> float:
-    """``max(similarity(found, x) for x in officials)``, 0 when there are none, in one call to
-    rapidfuzz: the best ratio, raised to 92 when the label ends in one of the officials."""
-    a = core(found)
-    cores = _cores(officials)
+def best_core_similarity(a: str, cores: tuple[str, ...]) -> float:
+    """``max(core_similarity(a, b) for b in cores)``, 0 when there are none, in one call to
+    rapidfuzz: the best ratio, raised to 92 when ``a`` ends in one of ``cores``."""
     if not a or not cores:
         return 0.0
     best: float = _extract_one(a, cores, scorer=_ratio)[1]
     if best < 92.0 and any(len(b) >= 2 and a.endswith(b) for b in cores):
         best = 92.0
     return best
+
+
+def best_similarity(found: str, officials: tuple[str, ...]) -> float:
+    """``max(similarity(found, x) for x in officials)``, 0 when there are none."""
+    return best_core_similarity(core(found), _cores(officials))
 
 
 def _plain_uncached(text: str) -> str:
