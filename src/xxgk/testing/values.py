@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from ..checks.rules.units import YUAN_LOOKING
 from ..report.model import CellStatus, CellValue, Report, Section
 from ..templates import TemplateSpec
 from ..templates.model import CellKind
@@ -40,9 +41,13 @@ def _money(rng: random.Random) -> Decimal:
     if r < 0.4:
         return Decimal(0)
     places = rng.choice((0, 1, 2, 4))
-    # whole amounts stay below 10000 万元: round amounts above that look like yuan (unit.looks_like_yuan)
+    # whole amounts stay below 10000 万元: round amounts above that look like yuan (unit.looks_like_yuan),
+    # and so do amounts written with decimals that are all zero ("75300.0"): those get a last digit 1
     units = rng.randint(1, 9999 if places == 0 else 10**6)
-    return Decimal(units).scaleb(-places)
+    amount = Decimal(units).scaleb(-places)
+    if amount >= YUAN_LOOKING and amount == amount.to_integral_value():
+        amount += Decimal(1).scaleb(-places)
+    return amount
 
 
 def random_values(
